@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# ltsport: make (build), make check (tests), make run (the real job).
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Werror=implicit-function-declaration
+GIT2_CFLAGS := $(shell pkg-config --cflags libgit2 2>/dev/null)
+GIT2_LIBS := $(shell pkg-config --libs libgit2 2>/dev/null || echo -lgit2)
+
+SRC = $(sort $(wildcard tools/ltsport/*.c))
+OBJ = $(SRC:%.c=build/%.o)
+ASAN_OBJ = $(SRC:%.c=build/asan/%.o)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+all: ltsport
+
+ltsport: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(GIT2_LIBS) $(LDFLAGS)
+
+build/%.o: %.c $(wildcard tools/ltsport/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(GIT2_CFLAGS) -c -o $@ $<
+
+ltsport-asan: $(ASAN_OBJ)
+	$(CC) -O1 -g $(SAN) -o $@ $(ASAN_OBJ) $(GIT2_LIBS)
+
+build/asan/%.o: %.c $(wildcard tools/ltsport/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g $(SAN) $(WARN) $(GIT2_CFLAGS) -c -o $@ $<
+
+deps:
+	@sh tools/install-deps.sh
+
+# The tests, then the same tests under ASan/UBSan; prove prints the summary.
+check: deps ltsport ltsport-asan
+	prove -f tests/t[0-9]*.sh
+	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -f tests/t[0-9]*.sh
+
+run: deps ltsport
+	./ltsport status
+	./ltsport port
+
+clean:
+	rm -rf build ltsport ltsport-asan
+
+.PHONY: all check run clean deps

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Test library in the manner of git's t/test-lib.sh, printing TAP for prove.
+#
+# Each test script sources this file, then calls
+#	test_expect_success 'description' 'shell commands'
+# and ends with test_done. Every script runs in its own scratch directory
+# ($TRASH), removed on success and kept on failure for inspection.
+
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+LTSPORT=${LTSPORT:-$TOP/ltsport}
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/ltsport-test.XXXXXX")
+test_count=0
+test_failed=0
+
+export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
+export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
+export GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'
+export HOME="$TRASH/home" GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
+mkdir -p "$HOME"
+git config --global user.name 'C O Mitter'
+git config --global user.email 'committer@example.com'
+git config --global init.defaultBranch master
+
+# The body runs in this shell, as a function, so that variables it sets
+# reach later tests and 'return 1' ends it.
+test_expect_success() {
+	test_count=$((test_count + 1))
+	cd "$TRASH" || exit 1
+	eval "test_body() {
+$2
+}"
+	if test_body >"$TRASH/.out.$test_count" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/# /' "$TRASH/.out.$test_count"
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1: $2"
+}
+
+# Run the tool, keeping stdout, stderr and the exit code apart.
+run_ltsport() {
+	"$LTSPORT" "$@" >out 2>err
+	echo $? >rc
+}
+
+test_done() {
+	echo "1..$test_count"
+	if [ "$test_failed" -eq 0 ]; then
+		rm -rf "$TRASH"
+		exit 0
+	fi
+	echo "# kept $TRASH"
+	exit 1
+}

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ltsport status: verdicts and the evidence that decided them.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-trees.sh"
+
+test_expect_success 'setup: upstream, series and five kinds of tree' '
+	make_upstream && make_series &&
+	make_import old v4.14 &&
+	make_import imp v5.0 &&
+	make_import impfixed v5.2 &&
+	make_stable st-upstream v5.0 upstream &&
+	make_stable st-bracket v5.0 bracket &&
+	make_stable st-cherry v5.0 cherry &&
+	git clone -q up hist && git -C hist checkout -q -b work v5.1 &&
+	git clone -q up nomark && (cd nomark && git checkout -q -b stable v5.0 &&
+		echo "int x;" >>mm/other.c && commit_all "mm: unrelated stable change") &&
+	git clone -q up subj && (cd subj && git checkout -q -b stable v5.0 &&
+		echo "int y;" >>mm/other.c &&
+		commit_all "mm/swap: fix race when skipping swapcache") &&
+	write_conf <<-EOF
+	[tree "4.14"]
+		path = old
+		ref = HEAD
+		base = v4.14
+	[tree "imp"]
+		path = imp
+		ref = HEAD
+		base = v5.0
+	[tree "impfixed"]
+		path = impfixed
+		ref = HEAD
+	[tree "st-upstream"]
+		path = st-upstream
+		ref = linux-stable
+		base = v5.0
+	[tree "st-bracket"]
+		path = st-bracket
+		ref = HEAD
+		base = v5.0
+	[tree "st-cherry"]
+		path = st-cherry
+		ref = HEAD
+		base = v5.0
+	[tree "hist"]
+		path = hist
+		ref = work
+		base = v5.1
+	[tree "nomark"]
+		path = nomark
+		ref = stable
+		base = v5.0
+	[tree "subj"]
+		path = subj
+		ref = stable
+		base = v5.0
+	[tree "6.6"]
+		path = trees/6.6
+		ref = HEAD
+	EOF
+'
+
+# verdict <tree> <patch id>: the verdict field; evidence likewise.
+verdict() {
+	jq -r ".[] | select(.tree == \"$1\" and .patch == \"$2\") | .verdict" status.json
+}
+evidence() {
+	jq -r ".[] | select(.tree == \"$1\" and .patch == \"$2\") | .evidence" status.json
+}
+state() {
+	jq -r "[.[] | select(.tree == \"$1\")][0].series_state" status.json
+}
+
+test_expect_success 'status --json runs and prints one object per (tree, patch)' '
+	"$LTSPORT" status --series series-dir --json >status.json &&
+	test "$(jq length status.json)" = 20 &&
+	jq -e "all(.[]; has(\"tree\") and has(\"patch\") and has(\"verdict\") and has(\"evidence\"))" status.json
+'
+
+test_expect_success 'before the Fixes: target: not affected, by version' '
+	test "$(verdict 4.14 $FIX1)" = not-affected &&
+	evidence 4.14 $FIX1 | grep -q "^version: 4.14.0 is older than v4.15" &&
+	test "$(verdict 4.14 $FIX2)" = not-affected &&
+	evidence 4.14 $FIX2 | grep -q "^series: fixes ${FIX1:0:12}, which is not-affected" &&
+	test "$(state 4.14)" = not-affected
+'
+
+test_expect_success 'import without the fix: missing, by content' '
+	test "$(verdict imp $FIX1)" = missing &&
+	evidence imp $FIX1 | grep -q "^content: the patch applies to HEAD$" &&
+	test "$(verdict imp $FIX2)" = missing &&
+	evidence imp $FIX2 | grep -q "with the series. earlier fixes" &&
+	test "$(state imp)" = missing
+'
+
+test_expect_success 'import with both fixes: fixed, by content' '
+	test "$(verdict impfixed $FIX1)" = fixed &&
+	test "$(verdict impfixed $FIX2)" = fixed &&
+	evidence impfixed $FIX2 | grep -q "^content: the patch reverse-applies" &&
+	test "$(state impfixed)" = fixed
+'
+
+test_expect_success 'stable markers since the base tag: fixed, by history' '
+	for t in st-upstream st-bracket st-cherry; do
+		test "$(verdict $t $FIX1)" = fixed &&
+		evidence $t $FIX1 | grep -q "^history: [0-9a-f]\{12\} (\"mm/swap: fix race when skipping swapcache\") carries the marker for ${FIX1:0:12}" &&
+		test "$(verdict $t $FIX2)" = missing &&
+		test "$(state $t)" = partial || return 1
+	done
+'
+
+test_expect_success 'ancestry: fixed, by history' '
+	test "$(verdict hist $FIX1)" = fixed &&
+	evidence hist $FIX1 | grep -q "^history: upstream ${FIX1:0:12} is an ancestor of work"
+'
+
+test_expect_success 'stable history without a marker: missing' '
+	test "$(verdict nomark $FIX1)" = missing
+'
+
+test_expect_success 'a subject match alone is a warning, never proof' '
+	test "$(verdict subj $FIX1)" = missing &&
+	jq -r ".[] | select(.tree == \"subj\" and .patch == \"$FIX1\") | .warning" status.json |
+		grep -q "^subject match only:"
+'
+
+test_expect_success 'an absent tree is listed as absent' '
+	test "$(verdict 6.6 $FIX1)" = absent
+'
+
+test_expect_success 'the matrix names the evidence for every verdict' '
+	"$LTSPORT" status --series series-dir >matrix &&
+	grep -q "^tree  *series  *${FIX1:0:12}  *${FIX2:0:12}" matrix &&
+	grep -q "^st-cherry  *partial  *fixed  *missing" matrix &&
+	test "$(grep -c "^  [^ ]* [0-9a-f]\{12\} [a-z-]*: " matrix)" = 18
+'
+
+test_expect_success '--tree narrows the work' '
+	"$LTSPORT" status --series series-dir --tree imp --tree 4.14 --json >two.json &&
+	test "$(jq -r "[.[].tree] | unique | join(\",\")" two.json)" = "4.14,imp"
+'
+
+test_expect_success 'a base tag that is absent: said, no walk' '
+	git -C nomark tag -d v5.0 >/dev/null &&
+	"$LTSPORT" status --series series-dir --tree nomark >m &&
+	grep -q "nomark: base v5.0 absent: no history walk" m
+'
+
+test_done

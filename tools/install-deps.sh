@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages ltsport and its tests need; quick when they are there.
+set -e
+PKGS="build-essential pkg-config libgit2-dev git quilt jq perl"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "ltsport: missing packages:$missing; install them with: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "ltsport: installing$missing"
+timeout 600 apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -q $missing >/dev/null

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LTSPORT_COMMANDS_H
+#define LTSPORT_COMMANDS_H
+
+int cmd_status(int argc, char **argv);
+int cmd_port(int argc, char **argv);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File system helpers. Every output goes to a temporary name first and is
+ * renamed into place, so a killed run leaves the previous result intact.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "fsutil.h"
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	struct sbuf sb = {0};
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error("%s: cannot open: %s", path, strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		sbuf_add(&sb, chunk, n);
+	if (n < 0) {
+		error("%s: read failed: %s", path, strerror(errno));
+		close(fd);
+		sbuf_release(&sb);
+		return -1;
+	}
+	close(fd);
+	if (len)
+		*len = sb.len;
+	*out = sbuf_detach(&sb);
+	return 0;
+}
+
+int write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t done = 0;
+
+	if (fd < 0)
+		return error("%s: cannot create: %s", path, strerror(errno));
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error("%s: write failed: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		done += n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0)
+		return error("%s: cannot flush: %s", path, strerror(errno));
+	return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = xprintf("%s.tmp.%ld", path, (long)getpid());
+	int ret = write_file(tmp, data, len);
+
+	if (!ret && rename(tmp, path) < 0)
+		ret = error("%s: cannot rename into place: %s", path, strerror(errno));
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	char *s;
+	int ret = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			ret = error("%s: cannot create directory: %s", p, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return ret;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+int rm_rf(const char *path)
+{
+	if (!path_exists(path))
+		return 0;
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
+		return error("%s: cannot remove: %s", path, strerror(errno));
+	return 0;
+}
+
+int path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, slash - path);
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	if (name[0] == '/')
+		return xstrdup(name);
+	return xprintf("%s/%s", dir, name);
+}
+
+char *make_temp_dir(const char *parent, const char *prefix)
+{
+	char *tmpl = xprintf("%s/.%s.XXXXXX", parent, prefix);
+
+	if (!mkdtemp(tmpl)) {
+		error("%s: cannot make a temporary directory: %s", parent, strerror(errno));
+		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+/*
+ * Move a finished directory into place. An existing result is swapped out
+ * in one step (RENAME_EXCHANGE) and only then removed, so readers see
+ * either the old or the new directory, never a mix or nothing.
+ */
+int install_dir(const char *tmp, const char *dest)
+{
+	if (rename(tmp, dest) == 0)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return error("%s: cannot rename into place: %s", dest, strerror(errno));
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) < 0)
+		return error("%s: cannot swap into place: %s", dest, strerror(errno));
+	return rm_rf(tmp);
+}

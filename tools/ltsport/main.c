@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltsport: carry an upstream fix series to every LTS tree, with evidence.
+ * A table of subcommands in the manner of git's builtin/ and libgit2's
+ * examples/lg2.c; each lives in its own cmd-<name>.c.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <git2.h>
+
+#include "util.h"
+#include "commands.h"
+
+#define LTSPORT_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "status", cmd_status, "verdict matrix: affected, fixed or missing, with evidence" },
+	{ "port", cmd_port, "adapt the series to every tree that needs it -> backports/" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: ltsport <command> [options]\n\ncommands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fputs("\n'ltsport <command> --help' for a command's options.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ltsport %s (libgit2 %s)\n", LTSPORT_VERSION, LIBGIT2_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		if (git_libgit2_init() < 0)
+			return git_fail("initialising libgit2"), EXIT_FAILURE;
+		ret = commands[i].fn(argc - 1, argv + 1);
+		git_libgit2_shutdown();
+		return ret;
+	}
+	error("'%s' is not a command; see 'ltsport --help'", argv[1]);
+	return EXIT_USAGE;
+}

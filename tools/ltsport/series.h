@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LTSPORT_SERIES_H
+#define LTSPORT_SERIES_H
+
+#include <stddef.h>
+#include <git2.h>
+
+struct series_patch {
+	char *name;		/* its name in the quilt series file */
+	int line;		/* its line there */
+	char *upstream;		/* full id of the upstream commit */
+	char *subject;
+	char *author;
+	char *release;		/* first mainline release with the fix */
+	char *fixes;		/* id of the commit it fixes (Fixes:) */
+	char *fixes_release;	/* release that introduced that commit */
+	char *cve;
+	char *cocci;		/* semantic form (absolute path) or NULL */
+
+	/* The body, once series_load_bodies() found one. */
+	char *body_source;	/* where it came from, for the evidence */
+	char *msg;		/* upstream message: subject, blank line, body */
+	char *diff;		/* the change as git diff text */
+	git_signature *sig;	/* upstream author and date */
+};
+
+struct series {
+	char *name;
+	char *dir;
+	struct series_patch *patches;
+	size_t nr;
+};
+
+int series_resolve_dir(const char *arg, const char *confdir, char **dir);
+int series_load(struct series *s, const char *dir);
+int series_load_bodies(struct series *s, git_repository *mainline);
+void series_release(struct series *s);
+struct series_patch *series_find_upstream(struct series *s, const char *id);
+
+#endif

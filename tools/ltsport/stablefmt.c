@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stable kernel's patch conventions: "[PATCH 6.1.y n/m]" subjects, the
+ * "commit <id> upstream." first body line, the upstream message kept
+ * whole, a bracketed note on how the patch was adapted, and the
+ * backporter's Signed-off-by last.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "series.h"
+#include "stablefmt.h"
+
+/* "PATCH 6.1.y" for an LTS tree named "6.1"; plain "PATCH" otherwise. */
+char *stable_subject_prefix(const char *tree)
+{
+	int maj, min;
+	char end;
+
+	if (sscanf(tree, "%d.%d%c", &maj, &min, &end) == 2)
+		return xprintf("PATCH %d.%d.y", maj, min);
+	return xstrdup("PATCH");
+}
+
+static size_t trim_end(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return n;
+}
+
+char *stable_message(const struct series_patch *p, const char *note,
+		     const git_signature *signoff)
+{
+	const char *msg = p->msg ? p->msg : p->subject;
+	size_t slen = strcspn(msg, "\n");
+	const char *body = msg + slen;
+	struct sbuf sb = {0};
+	char *sob;
+
+	while (*body == '\n')
+		body++;
+	sbuf_add(&sb, msg, slen);
+	sbuf_addf(&sb, "\n\ncommit %s upstream.\n\n", p->upstream);
+	if (*body) {
+		sbuf_add(&sb, body, trim_end(body, strlen(body)));
+		sbuf_adds(&sb, "\n");
+	}
+	sbuf_addf(&sb, "[ %s ]\n", note);
+	sob = xprintf("Signed-off-by: %s <%s>", signoff->name, signoff->email);
+	sbuf_addf(&sb, "%s\n", sob);
+	free(sob);
+	return sbuf_detach(&sb);
+}
+
+/* "0001-mm-swap-fix-race-when-skipping-swapcache.patch", as format-patch names it. */
+char *patch_file_name(size_t idx, const char *subject)
+{
+	struct sbuf sb = {0};
+	int dash = 0;
+	const char *p;
+
+	sbuf_addf(&sb, "%04zu-", idx);
+	for (p = subject; *p && sb.len < 5 + 52; p++) {
+		if (isalnum((unsigned char)*p) || *p == '_' || *p == '.') {
+			if (dash && sb.len > 5)
+				sbuf_adds(&sb, "-");
+			dash = 0;
+			sbuf_add(&sb, p, 1);
+		} else {
+			dash = 1;
+		}
+	}
+	while (sb.len > 5 && sb.buf[sb.len - 1] == '.')
+		sb.buf[--sb.len] = '\0';
+	sbuf_adds(&sb, ".patch");
+	return sbuf_detach(&sb);
+}
