@@ -44,6 +44,10 @@ test_skip() {
 	echo "ok $test_count # skip $1: $2"
 }
 
+test_cmp_files() {
+	cmp "$1" "$2" || { diff -u "$1" "$2"; return 1; }
+}
+
 # Run the tool, keeping stdout, stderr and the exit code apart.
 run_ltsport() {
 	"$LTSPORT" "$@" >out 2>err

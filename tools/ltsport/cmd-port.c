@@ -88,10 +88,13 @@ static int adapt_all(struct tree_port *tp)
 			return git_fail(tp->ts->conf->path);
 		rc = ladder_apply(repo, base, it->p, &it->a);
 		git_tree_free(base);
-		if (rc)
-			return rc < 0 ? -1 : error("%s: %s: %s; no output written for %s",
-						   tp->ts->conf->name, it->p->name,
-						   it->a.failure, tp->ts->conf->name);
+		if (rc < 0)
+			return -1;
+		if (rc) {
+			error("%s: %s: %s; no output written for %s", tp->ts->conf->name,
+			      it->p->name, it->a.failure, tp->ts->conf->name);
+			return 1;
+		}
 		msg = stable_message(it->p, it->a.note, tp->signoff);
 		rc = commit_on_top(repo, parent, it->a.tree, it->p->sig ? it->p->sig : tp->signoff,
 				   tp->signoff, msg, &it->commit);
@@ -233,6 +236,13 @@ static int port_tree(struct ctx *ctx, struct tree_state *ts)
 			printf("%s: nothing to port (%s)\n", ts->conf->name, verdict_name(ts->state));
 		goto out;
 	}
+	branch = xprintf("refs/heads/ltsport/%s/%s", ctx->series.name, ts->conf->name);
+	if (branch_checked_out(ts->repo, branch)) {
+		error("%s: %s is checked out in %s; switch to another branch first",
+		      ts->conf->name, branch, ts->conf->path);
+		ret = 1;
+		goto out;
+	}
 	if (git_signature_default(&tp.signoff, ts->repo) < 0) {
 		ret = error("%s: no committer identity for the Signed-off-by; set git config --global user.name and user.email",
 			    ts->conf->path);
@@ -242,7 +252,6 @@ static int port_tree(struct ctx *ctx, struct tree_state *ts)
 	ret = adapt_all(&tp);
 	if (ret)
 		goto out;
-	branch = xprintf("refs/heads/ltsport/%s/%s", ctx->series.name, ts->conf->name);
 	ret = format_mails(&tp);
 	if (!ret)
 		ret = write_output(&tp, branch, &dest);
@@ -260,23 +269,15 @@ out:
 
 int cmd_port(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ctx ctx = {0};
-	int c, ret = EXIT_USAGE, failed = 0;
+	int ret = EXIT_USAGE, failed = 0;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ctx_option(&ctx, c, optarg))
-			continue;
-		fputs(port_usage, c == 'h' ? stdout : stderr);
-		ret = c == 'h' ? EXIT_OK : EXIT_USAGE;
+	switch (ctx_parse_args(&ctx, argc, argv, NULL, NULL, NULL, port_usage)) {
+	case 1:
+		ret = EXIT_OK;
 		goto out;
-	}
-	if (optind < argc) {
-		error("port: unexpected argument '%s'", argv[optind]);
+	case -1:
 		goto out;
 	}
 	if (ctx_setup(&ctx) < 0 || ctx_verdicts(&ctx) < 0)

@@ -109,29 +109,31 @@ static void print_json(struct ctx *ctx)
 	sbuf_release(&sb);
 }
 
+static int status_option(int c, const char *arg, void *data)
+{
+	struct ctx *ctx = data;
+
+	(void)arg;
+	if (c != 'j')
+		return -1;
+	ctx->json = 1;
+	return 0;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		COMMON_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx ctx = {0};
-	int c, ret = EXIT_USAGE;
+	int ret = EXIT_USAGE;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ctx_option(&ctx, c, optarg))
-			continue;
-		if (c == 'j') {
-			ctx.json = 1;
-			continue;
-		}
-		fputs(status_usage, c == 'h' ? stdout : stderr);
-		ret = c == 'h' ? EXIT_OK : EXIT_USAGE;
+	switch (ctx_parse_args(&ctx, argc, argv, opts, status_option, &ctx, status_usage)) {
+	case 1:
+		ret = EXIT_OK;
 		goto out;
-	}
-	if (optind < argc) {
-		error("status: unexpected argument '%s'", argv[optind]);
+	case -1:
 		goto out;
 	}
 	if (ctx_setup(&ctx) < 0 || ctx_verdicts(&ctx) < 0)

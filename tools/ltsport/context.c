@@ -9,8 +9,17 @@
 #include "gitops.h"
 #include "context.h"
 
+static const struct option common_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "series", required_argument, NULL, 's' },
+	{ "tree", required_argument, NULL, 't' },
+	{ "backports", required_argument, NULL, 'b' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+};
+
 /* 1 when the option was a common one, 0 when not ours. */
-int ctx_option(struct ctx *ctx, int c, const char *arg)
+static int common_option(struct ctx *ctx, int c, const char *arg)
 {
 	switch (c) {
 	case 'c':
@@ -31,6 +40,45 @@ int ctx_option(struct ctx *ctx, int c, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+static struct option *all_options(const struct option *extra)
+{
+	size_t n = 0, k = ARRAY_SIZE(common_options);
+	struct option *all;
+
+	while (extra && extra[n].name)
+		n++;
+	all = xcalloc(k + n + 1, sizeof(*all));
+	memcpy(all, common_options, sizeof(common_options));
+	if (n)
+		memcpy(all + k, extra, n * sizeof(*all));
+	return all;
+}
+
+/*
+ * Parse a subcommand's arguments: the common options here, its own through
+ * fn. Returns 0 to go on, 1 when --help was answered, -1 on a usage error.
+ */
+int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *extra,
+		   cmd_option_fn fn, void *data, const char *usage)
+{
+	struct option *opts = all_options(extra);
+	int c, ret = 0;
+
+	optind = 1;
+	while (!ret && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (common_option(ctx, c, optarg))
+			continue;
+		if (c != 'h' && c != '?' && fn && !fn(c, optarg, data))
+			continue;
+		fputs(usage, c == 'h' ? stdout : stderr);
+		ret = c == 'h' ? 1 : -1;
+	}
+	if (!ret && optind < argc)
+		ret = error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+	free(opts);
+	return ret;
 }
 
 static int wanted(struct ctx *ctx, const char *name)
@@ -64,7 +112,7 @@ static int open_mainline(struct ctx *ctx)
 		return 0;
 	rc = repo_open(&ctx->mainline, ctx->conf.mainline->path);
 	if (rc > 0)
-		warning("mainline repo %s is absent: patch bodies come from the series directory",
+		warn("mainline repo %s is absent: patch bodies come from the series directory",
 			ctx->conf.mainline->path);
 	return rc < 0 ? -1 : 0;
 }

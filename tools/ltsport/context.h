@@ -26,14 +26,6 @@ struct ctx {
 	char *out_dir;			/* backports/<series> */
 };
 
-#define COMMON_OPTIONS \
-	{ "config", required_argument, NULL, 'c' }, \
-	{ "series", required_argument, NULL, 's' }, \
-	{ "tree", required_argument, NULL, 't' }, \
-	{ "backports", required_argument, NULL, 'b' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "help", no_argument, NULL, 'h' }
-
 #define COMMON_USAGE \
 	"  --config FILE      tree list (default: ./stable_trees.conf)\n" \
 	"  --series NAME|DIR  series to work on (default: swap-race)\n" \
@@ -41,7 +33,11 @@ struct ctx {
 	"  --backports DIR    output directory (default: backports/ beside the config)\n" \
 	"  --verbose          say what is being done on long steps\n"
 
-int ctx_option(struct ctx *ctx, int c, const char *arg);
+/* A subcommand's own options: 0 when taken, -1 when not one of its own. */
+typedef int (*cmd_option_fn)(int c, const char *arg, void *data);
+
+int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *extra,
+		   cmd_option_fn fn, void *data, const char *usage);
 int ctx_setup(struct ctx *ctx);
 int ctx_verdicts(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);

@@ -319,14 +319,10 @@ int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 	return 0;
 }
 
-/*
- * Point a result branch at id. Refuses a branch that is checked out: that
- * one belongs to the user's worktree.
- */
-int update_branch(git_repository *repo, const char *refname, const git_oid *id,
-		  const char *log)
+/* A branch HEAD points at belongs to the user's worktree: never move it. */
+int branch_checked_out(git_repository *repo, const char *refname)
 {
-	git_reference *head = NULL, *ref = NULL;
+	git_reference *head = NULL;
 	int checked_out = 0;
 
 	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
@@ -334,7 +330,15 @@ int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 		checked_out = !strcmp(git_reference_symbolic_target(head), refname);
 	git_reference_free(head);
 	git_error_clear();
-	if (checked_out)
+	return checked_out;
+}
+
+int update_branch(git_repository *repo, const char *refname, const git_oid *id,
+		  const char *log)
+{
+	git_reference *ref = NULL;
+
+	if (branch_checked_out(repo, refname))
 		return error("%s is checked out in %s; switch to another branch first",
 			     refname, git_repository_path(repo));
 	if (git_reference_create(&ref, repo, refname, id, 1, log) < 0)

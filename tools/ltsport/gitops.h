@@ -6,7 +6,7 @@
 
 /* Every libgit2 call of ltsport goes through this module. */
 
-int repo_open(git_repository **repo, const char *path);
+int repo_open(struct git_repository **repo, const char *path);
 int resolve_commit(git_repository *repo, const char *spec, git_commit **out);
 int commit_exists(git_repository *repo, const char *id, git_oid *out);
 int is_ancestor(git_repository *repo, const git_oid *anc, const git_oid *tip);
@@ -31,6 +31,7 @@ void apply_failure_release(struct apply_failure *f);
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,
 		  const char *msg, git_commit **out);
+int branch_checked_out(git_repository *repo, const char *refname);
 int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 		  const char *log);
 int email_for_commit(git_repository *repo, git_commit *c, size_t idx, size_t total,

@@ -24,7 +24,7 @@ static const struct command commands[] = {
 	{ "port", cmd_port, "adapt the series to every tree that needs it -> backports/" },
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	size_t i;
 
@@ -40,11 +40,11 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 2) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {

@@ -340,12 +340,12 @@ static int parse_mail(const char *file, const char *text, struct mail *m)
 	return 0;
 }
 
-/* Cut the "-- \n<git version>" signature that format-patch appends. */
+/* Cut the signature ("--", a space, then the git version) that format-patch appends. */
 static char *diff_without_signature(const char *diff)
 {
 	const char *sig = NULL, *p = diff;
 
-	while ((p = strstr(p, "\n-- \n"))) {
+	while ((p = strstr(p, "\n--\x20\n"))) {
 		sig = p;
 		p += 5;
 	}
@@ -390,7 +390,7 @@ static int load_from_file(struct series_patch *p, const char *file)
 		const char *subj = strip_subject_prefix(m.subject.buf);
 
 		if (m.date && parse_date(m.date + strspn(m.date, " "), &when, &offset))
-			warning("%s: unreadable Date: header; using the epoch", file);
+			warn("%s: unreadable Date: header; using the epoch", file);
 		if (make_sig(&p->sig, m.from, when, offset) < 0)
 			ret = error("%s: From: header '%s' is not 'Name <email>'", file, m.from);
 		p->msg = xprintf("%s\n\n%s", subj, m.body.buf ? m.body.buf : "");

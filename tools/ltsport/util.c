@@ -25,7 +25,7 @@ int error(const char *fmt, ...)
 	return -1;
 }
 
-void warning(const char *fmt, ...)
+void warn(const char *fmt, ...)
 {
 	va_list ap;
 

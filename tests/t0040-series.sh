@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bad series input: one clear error naming file and line, exit 2, no output.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-trees.sh"
+
+test_expect_success 'setup' '
+	make_upstream && make_series && make_import imp v5.0 &&
+	write_conf <<-EOF
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+		base = v5.0
+	EOF
+'
+
+# fresh_series: a pristine copy of the good series in "s".
+fresh_series() {
+	rm -rf s && cp -r series-dir s
+}
+
+# expect_port_error <pattern>: port fails with exit 2, one error line, no output.
+expect_port_error() {
+	run_ltsport port --series s &&
+	test "$(cat rc)" = 2 &&
+	grep -q "$1" err &&
+	test "$(wc -l <err)" = 1 &&
+	test ! -s out &&
+	test ! -e backports &&
+	test -z "$(git -C imp for-each-ref refs/heads/ltsport)"
+}
+
+test_expect_success 'the good series ports (control)' '
+	fresh_series && run_ltsport port --series s --backports good &&
+	test "$(cat rc)" = 0 && test -d good/test-race/5.0 &&
+	git -C imp branch -D -q ltsport/test-race/5.0
+'
+
+test_expect_success 'a corrupt patch' '
+	fresh_series &&
+	sed -i "0,/^@@ .*/s//@@ -5,6 +5,11 @@/; /^+		need_clear_cache/d" s/0001-*.patch &&
+	sed -i "s/^ 	step_8/ 	step_8\nbroken line without prefix/" s/0001-*.patch &&
+	expect_port_error "s/0001-mm-swap-fix-race-when-skipping-swapcache.patch: corrupt patch: .*; regenerate it"
+'
+
+test_expect_success 'a series line naming a patch with no file and no section' '
+	fresh_series && echo "0003-missing.patch" >>s/series &&
+	expect_port_error "s/series:3: the series names .0003-missing.patch. but series.conf has no \[patch \"0003-missing.patch\"\] section"
+'
+
+test_expect_success 'a series line naming a described patch whose file is missing' '
+	fresh_series && rm s/0002-*.patch &&
+	expect_port_error "s/series:2: patch .0002-.*. not found in .*, no mainline repo"
+'
+
+test_expect_success 'a CRLF patch' '
+	fresh_series && sed -i "s/$/\r/" s/0002-*.patch &&
+	expect_port_error "s/0002-.*.patch:1: CRLF line ending; convert the patch with dos2unix"
+'
+
+test_expect_success 'a patch that is not a mail' '
+	fresh_series && p=$(ls s/0001-*.patch) && sed -n "/^diff --git/,\$p" $p >x && mv x $p &&
+	expect_port_error "s/0001-.*.patch:1: not a git format-patch mail"
+'
+
+test_expect_success 'an unknown key in series.conf' '
+	fresh_series && sed -i "0,/upstream = /s//upstraem = /" s/series.conf &&
+	expect_port_error "s/series.conf:4: unknown key .upstraem."
+'
+
+test_expect_success 'a short upstream id' '
+	fresh_series && sed -i "0,/upstream = \([0-9a-f]\{12\}\).*/s//upstream = \1/" s/series.conf &&
+	expect_port_error "s/series.conf:3: \[patch \"0001-.*\"\] needs upstream = <full 40-digit commit id>"
+'
+
+test_expect_success 'a section for a patch the series does not name' '
+	fresh_series && printf "[patch \"0009-x.patch\"]\n\tupstream = %s\n" $FIX1 >>s/series.conf &&
+	expect_port_error "s/series.conf:18: \[patch \"0009-x.patch\"\] is not in the series file"
+'
+
+test_expect_success 'an unsupported quilt option' '
+	fresh_series && sed -i "1s/$/ -p0/" s/series &&
+	expect_port_error "s/series:1: option .-p0. is not supported"
+'
+
+test_expect_success 'a series that does not exist' '
+	run_ltsport port --series nothere && test "$(cat rc)" = 2 &&
+	grep -q "series .nothere.: no such directory" err && test ! -e backports
+'
+
+test_done
