@@ -107,23 +107,41 @@ test_expect_success 'a checked-out result branch is refused, nothing written' '
 	test ! -e backports/test-race/co
 '
 
+test_expect_success 'fuzzy context: the relaxed rung, with a note per hunk' '
+	make_import fuzzy v5.0 &&
+	(cd fuzzy && sed -i "s/swap_readpage(page, true);/swap_readpage(page, true, NULL);/" mm/memory.c &&
+	 sed -i "s/step_8/step_eight/" mm/memory.c && commit_all "local change") &&
+	write_conf <<-EOF &&
+	[tree "fuzzy"]
+		path = fuzzy
+		ref = HEAD
+		base = v5.0
+	EOF
+	run_ltsport port --series series-dir &&
+	test "$(cat rc)" = 0 &&
+	grep -q "0001-mm-swap-fix-race-when-skipping-swapcache.patch  [0-9a-f]*  relaxed" out &&
+	p=backports/test-race/fuzzy/0001-mm-swap-fix-race-when-skipping-swapcache.patch &&
+	grep -q "^\[ ltsport: applied with fuzz or offsets (relaxed): mm/memory.c: hunk #1 at 5 with fuzz 2, hunk #2 at 22 with fuzz 2 \]$" $p &&
+	git clone -q fuzzy amfuzzy && (cd amfuzzy && git am -q ../$p)
+'
+
 test_expect_success 'a patch that does not apply names file and hunk; nothing written' '
 	make_import conflict v5.0 &&
-	(cd conflict && sed -i "s/swap_readpage(page, true);/swap_readpage(page, true, NULL);/" mm/memory.c &&
-	 sed -i "s/step_8/step_eight/" mm/memory.c && commit_all "local change") &&
+	(cd conflict &&
+	 sed -i -e "s/synchronous_device(si)/si->flags \& SWP_SYNCHRONOUS_IO/" \
+		-e "s|/\* skip swapcache \*/|/* bypass */|" -e "s/alloc_page_vma(/alloc_page(/" mm/memory.c &&
+	 commit_all "local change") &&
 	write_conf <<-EOF &&
 	[tree "conflict"]
 		path = conflict
 		ref = HEAD
 		base = v5.0
 	EOF
-	"$LTSPORT" status --series series-dir &&
 	run_ltsport port --series series-dir &&
 	test "$(cat rc)" = 1 &&
-	cat err &&
-	grep -q "conflict: .*: mm/memory.c: hunk #[12] (@@ .*) does not apply; no output written for conflict" err &&
+	grep -q "conflict: 0001-.*: exact: mm/memory.c: hunk #1 (@@ .*) does not apply; relaxed: patch -F2 fails (mm/memory.c: hunk #1 FAILED at 5.*); semantic: no cocci form for this patch; no output written for conflict" err &&
 	test ! -e backports/test-race/conflict &&
 	test -z "$(git -C conflict for-each-ref refs/heads/ltsport)"
-' 
+'
 
 test_done

@@ -385,3 +385,21 @@ out:
 	git_commit_free(parent);
 	return ret;
 }
+
+/* The paths a git diff touches, space-separated, for the scratch copies. */
+char *diff_paths(const char *diff_text)
+{
+	struct sbuf sb = {0};
+	git_diff *diff = NULL;
+	size_t i;
+
+	if (diff_parse(&diff, diff_text) < 0)
+		return NULL;
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		sbuf_addf(&sb, "%s%s", i ? " " : "", d->old_file.path);
+	}
+	git_diff_free(diff);
+	return sbuf_detach(&sb);
+}

@@ -26,6 +26,7 @@ int diff_parse(git_diff **out, const char *text);
 int apply_diff(git_repository *repo, git_tree *base, const char *diff_text,
 	       git_tree **out, struct apply_failure *fail);
 char *reverse_diff_text(const char *diff);
+char *diff_paths(const char *diff_text);
 void apply_failure_release(struct apply_failure *f);
 
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,

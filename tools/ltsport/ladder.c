@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The adaptation ladder: try the cheapest faithful way first. Rung one is
- * the upstream patch applied exactly, in memory, with no fuzz.
+ * The adaptation ladder: the cheapest faithful way first.
+ *   1. exact: the upstream patch applied in memory by libgit2, no fuzz;
+ *   2. relaxed: GNU patch with fuzz 2 on a scratch copy; offsets and fuzz
+ *      per hunk go into the note;
+ *   3. semantic: the fix's Coccinelle form in patch mode, for trees whose
+ *      code has drifted from mainline (or when no patch body is at hand).
+ * A rung either yields a whole new tree or nothing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+#include "fsutil.h"
 #include "series.h"
 #include "gitops.h"
+#include "spawn.h"
+#include "scratch.h"
+#include "cocci.h"
 #include "ladder.h"
 
+#define PATCH_TIMEOUT 60
+
 static int rung_exact(git_repository *repo, git_tree *base, struct series_patch *p,
-		      struct adaptation *a)
+		      struct adaptation *a, struct sbuf *why)
 {
 	struct apply_failure fail;
 	int rc;
@@ -23,12 +35,115 @@ static int rung_exact(git_repository *repo, git_tree *base, struct series_patch 
 		a->note = xstrdup("ltsport: applied as upstream (exact: every hunk unchanged)");
 	} else if (rc > 0) {
 		if (fail.path)
-			a->failure = xprintf("%s: hunk #%d (%s) does not apply", fail.path,
-					     fail.hunk, fail.header ? fail.header : "?");
+			sbuf_addf(why, "exact: %s: hunk #%d (%s) does not apply", fail.path,
+				  fail.hunk, fail.header ? fail.header : "?");
 		else
-			a->failure = xstrdup("the patch does not apply");
+			sbuf_adds(why, "exact: the patch does not apply");
 	}
 	apply_failure_release(&fail);
+	return rc;
+}
+
+/*
+ * GNU patch's "patching file F" and "Hunk #2 succeeded at 3901 with fuzz 1
+ * (offset 12 lines)." lines, folded into "F: hunk #2 at 3901 with fuzz 1
+ * (offset 12 lines)"; hunks patch does not mention applied as they were.
+ */
+static char *hunk_notes(const char *patch_out)
+{
+	struct sbuf sb = {0};
+	const char *line = patch_out;
+	int first = 1;
+
+	while (line && *line) {
+		size_t n = strcspn(line, "\n");
+
+		while (n && line[n - 1] == '.')
+			n--;
+		if (starts_with(line, "Hunk #")) {
+			const char *rest = line + 6;
+			const char *ok = strstr(rest, " succeeded");
+
+			if (ok && ok < line + n) {
+				sbuf_addf(&sb, "%shunk #%.*s%.*s", first ? " " : ", ",
+					  (int)(ok - rest), rest,
+					  (int)(line + n - ok - 10), ok + 10);
+			} else {
+				sbuf_addf(&sb, "%shunk #%.*s", first ? " " : ", ", (int)(n - 6), rest);
+			}
+			first = 0;
+		} else if (starts_with(line, "patching file ")) {
+			sbuf_addf(&sb, "%s%.*s:", sb.len ? "; " : "", (int)(n - 14), line + 14);
+			first = 1;
+		}
+		line += strcspn(line, "\n");
+		line += *line == '\n';
+	}
+	return sbuf_detach(&sb);
+}
+
+static int rung_relaxed(git_repository *repo, git_tree *base, struct series_patch *p,
+			struct adaptation *a, struct sbuf *why)
+{
+	const char *argv[] = {
+		"patch", "-p1", "-F2", "-N", "-t", "--no-backup-if-mismatch",
+		"-r", "-", "-i", "ltsport.diff", NULL,
+	};
+	struct scratch sc = {0};
+	struct spawn_result res = {0};
+	struct sbuf changed = {0};
+	char *files = diff_paths(p->diff), *diffpath = NULL;
+	int rc = -1;
+
+	if (!files || scratch_export(&sc, repo, base, files) < 0)
+		goto out;
+	diffpath = path_join(sc.dir, "ltsport.diff");
+	if (write_file(diffpath, p->diff, strlen(p->diff)) < 0 ||
+	    spawn_run(argv, sc.dir, PATCH_TIMEOUT, NULL, &res) < 0)
+		goto out;
+	if (res.status) {
+		char *hunks = hunk_notes(res.out);
+
+		sbuf_addf(why, "; relaxed: patch -F2 fails (%s)", hunks);
+		free(hunks);
+		rc = 1;
+		goto out;
+	}
+	rc = scratch_collect(&sc, repo, base, &a->tree, &changed);
+	if (!rc) {
+		char *hunks = hunk_notes(res.out);
+
+		a->rung = "relaxed";
+		a->note = xprintf("ltsport: applied with fuzz or offsets (relaxed): %s", hunks);
+		free(hunks);
+	}
+out:
+	free(diffpath);
+	free(files);
+	sbuf_release(&changed);
+	spawn_result_release(&res);
+	scratch_release(&sc);
+	return rc;
+}
+
+static int rung_semantic(git_repository *repo, git_tree *base, struct series_patch *p,
+			 struct adaptation *a, struct sbuf *why)
+{
+	char *note = NULL;
+	int rc;
+
+	if (!p->cocci || !path_exists(p->cocci)) {
+		sbuf_addf(why, "%ssemantic: no cocci form for this patch", why->len ? "; " : "");
+		return 1;
+	}
+	rc = cocci_transform(repo, base, p, "patch", &a->tree, &note);
+	if (rc == 0) {
+		a->rung = "semantic";
+		a->note = xprintf("ltsport: rewritten for this tree (semantic): %s", note);
+	} else if (rc > 0) {
+		sbuf_addf(why, "%ssemantic: %s changed nothing", why->len ? "; " : "", p->cocci);
+	}
+	free(note);
 	return rc;
 }
 
@@ -36,12 +151,21 @@ static int rung_exact(git_repository *repo, git_tree *base, struct series_patch 
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 struct adaptation *a)
 {
+	struct sbuf why = {0};
+	int rc = 1;
+
 	memset(a, 0, sizeof(*a));
-	if (!p->diff) {
-		a->failure = xstrdup("no patch body: add the patch file to the series or configure [mainline]");
-		return 1;
+	if (p->diff) {
+		rc = rung_exact(repo, base, p, a, &why);
+		if (rc > 0)
+			rc = rung_relaxed(repo, base, p, a, &why);
 	}
-	return rung_exact(repo, base, p, a);
+	if (rc > 0)
+		rc = rung_semantic(repo, base, p, a, &why);
+	if (rc > 0)
+		a->failure = sbuf_detach(&why);
+	sbuf_release(&why);
+	return rc;
 }
 
 void adaptation_release(struct adaptation *a)

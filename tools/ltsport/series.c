@@ -22,14 +22,14 @@
 
 static const char *const patch_keys[] = {
 	"upstream", "subject", "author", "release", "fixes",
-	"fixes-release", "cve", "cocci",
+	"fixes-release", "cve", "cocci", "files",
 };
 
 static char **patch_field(struct series_patch *p, const char *key)
 {
 	char **fields[] = {
 		&p->upstream, &p->subject, &p->author, &p->release, &p->fixes,
-		&p->fixes_release, &p->cve, &p->cocci,
+		&p->fixes_release, &p->cve, &p->cocci, &p->files,
 	};
 	size_t i;
 
@@ -144,7 +144,7 @@ static int set_patch_entry(struct series *s, const char *file, const git_config_
 	}
 	field = patch_field(p, key);
 	if (!field) {
-		ret = error("%s:%d: unknown key '%s' in [patch \"%s\"]; known: upstream, subject, author, release, fixes, fixes-release, cve, cocci",
+		ret = error("%s:%d: unknown key '%s' in [patch \"%s\"]; known: upstream, subject, author, release, fixes, fixes-release, cve, cocci, files",
 			    file, line, key, sub);
 		goto out;
 	}
@@ -170,6 +170,9 @@ static int check_patch(struct series *s, const char *file, struct series_patch *
 			    file, line, p->name);
 	else if (!p->subject)
 		ret = error("%s:%d: [patch \"%s\"] needs subject = <upstream subject>",
+			    file, line, p->name);
+	else if (p->cocci && !p->files)
+		ret = error("%s:%d: [patch \"%s\"] has a cocci form but no files = <the files it touches>",
 			    file, line, p->name);
 	else if (p->fixes && !is_hex_id(p->fixes, 7, 40))
 		ret = error("%s:%d: [patch \"%s\"]: fixes = '%s' is not a commit id",

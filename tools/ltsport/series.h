@@ -16,6 +16,7 @@ struct series_patch {
 	char *fixes_release;	/* release that introduced that commit */
 	char *cve;
 	char *cocci;		/* semantic form (absolute path) or NULL */
+	char *files;		/* files the fix touches, space-separated */
 
 	/* The body, once series_load_bodies() found one. */
 	char *body_source;	/* where it came from, for the evidence */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The spatch driver: spatch runs with a time limit in a scratch copy of the
+ * files a fix touches (see scratch.c).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <git2.h>
+
+#include "util.h"
+#include "fsutil.h"
+#include "gitops.h"
+#include "spawn.h"
+#include "scratch.h"
+#include "series.h"
+#include "cocci.h"
+
+#define SPATCH_TIMEOUT 300
+
+static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
+		      int in_place, struct spawn_result *res)
+{
+	char *log = path_join(sc->dir, "spatch.log");
+	const char *argv[] = {
+		"spatch", "--sp-file", rule, "-D", mode, "--very-quiet",
+		"--no-includes", "--include-headers", "--timeout", "240",
+		"--dir", sc->dir, in_place ? "--in-place" : NULL, NULL,
+	};
+	int ret = spawn_run(argv, sc->dir, SPATCH_TIMEOUT, log, res);
+
+	if (!ret && res->status) {
+		char *text = NULL;
+
+		read_file(log, &text, NULL);
+		ret = error("spatch -D %s with %s failed (exit %d): %.400s", mode, rule,
+			    res->status, text ? text : "");
+		free(text);
+	}
+	free(log);
+	return ret;
+}
+
+static void note_line(char **slot, const char *line, size_t n)
+{
+	if (!*slot)
+		*slot = xstrndup(line, n);
+}
+
+int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
+		 struct cocci_report *rep)
+{
+	struct scratch sc = {0};
+	struct spawn_result res = {0};
+	const char *line;
+	int ret;
+
+	memset(rep, 0, sizeof(*rep));
+	ret = scratch_export(&sc, repo, tree, p->files);
+	if (!ret)
+		ret = run_spatch(&sc, p->cocci, "report", 0, &res);
+	for (line = res.out; !ret && line && *line; ) {
+		size_t n = strcspn(line, "\n");
+
+		if (memmem(line, n, ": fixed: ", 9)) {
+			rep->fixed++;
+			note_line(&rep->first_fixed, line, n);
+		} else if (memmem(line, n, ": missing: ", 11)) {
+			rep->missing++;
+			note_line(&rep->first_missing, line, n);
+		}
+		line += n + (line[n] == '\n');
+	}
+	spawn_result_release(&res);
+	scratch_release(&sc);
+	return ret;
+}
+
+void cocci_report_release(struct cocci_report *rep)
+{
+	free(rep->first_fixed);
+	free(rep->first_missing);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/*
+ * Run the fix's semantic patch in mode "patch" or "revert" on the tree.
+ * 0 with the new tree, 1 when the rule changed nothing, -1 on error.
+ */
+int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p,
+		    const char *mode, git_tree **out, char **note)
+{
+	struct scratch sc = {0};
+	struct spawn_result res = {0};
+	struct sbuf changed = {0};
+	const char *rule = strrchr(p->cocci, '/');
+	int ret;
+
+	ret = scratch_export(&sc, repo, tree, p->files);
+	if (!ret)
+		ret = run_spatch(&sc, p->cocci, mode, 1, &res);
+	if (!ret)
+		ret = scratch_collect(&sc, repo, tree, out, &changed);
+	if (!ret)
+		*note = xprintf("%s adapted by cocci/fixes/%s (-D %s)", changed.buf,
+				rule ? rule + 1 : p->cocci, mode);
+	sbuf_release(&changed);
+	spawn_result_release(&res);
+	scratch_release(&sc);
+	return ret;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LTSPORT_COCCI_H
+#define LTSPORT_COCCI_H
+
+#include <git2.h>
+
+struct series_patch;
+
+/* What a fix's semantic patch says of a tree in report mode. */
+struct cocci_report {
+	int fixed;		/* lines saying the fix's shape is there */
+	int missing;		/* lines saying the target is there, the fix not */
+	char *first_fixed;	/* "mm/memory.c:4012: swapcache_prepare pin ..." */
+	char *first_missing;
+};
+
+int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
+		 struct cocci_report *rep);
+void cocci_report_release(struct cocci_report *rep);
+int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p,
+		    const char *mode, git_tree **out, char **note);
+
+#endif
