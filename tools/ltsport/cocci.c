@@ -23,7 +23,7 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 		      int in_place, struct spawn_result *res)
 {
 	char *log = path_join(sc->dir, "spatch.log");
-	const char *argv[] = {
+	const char *const argv[] = {
 		"spatch", "--sp-file", rule, "-D", mode, "--very-quiet",
 		"--no-includes", "--include-headers", "--timeout", "240",
 		"--dir", sc->dir, in_place ? "--in-place" : NULL, NULL,

@@ -85,7 +85,7 @@ static char *hunk_notes(const char *patch_out)
 static int rung_relaxed(git_repository *repo, git_tree *base, struct series_patch *p,
 			struct adaptation *a, struct sbuf *why)
 {
-	const char *argv[] = {
+	const char *const argv[] = {
 		"patch", "-p1", "-F2", "-N", "-t", "--no-backup-if-mismatch",
 		"-r", "-", "-i", "ltsport.diff", NULL,
 	};
