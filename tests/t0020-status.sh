@@ -89,7 +89,7 @@ test_expect_success 'import without the fix: missing, by content' '
 	test "$(verdict imp $FIX1)" = missing &&
 	evidence imp $FIX1 | grep -q "^content: the patch applies to HEAD$" &&
 	test "$(verdict imp $FIX2)" = missing &&
-	evidence imp $FIX2 | grep -q "with the series. earlier fixes" &&
+	evidence imp $FIX2 | grep -q "^content: the patch applies to HEAD, with the series. earlier fixes$" &&
 	test "$(state imp)" = missing
 '
 

@@ -4,5 +4,6 @@
 
 int cmd_status(int argc, char **argv);
 int cmd_port(int argc, char **argv);
+int cmd_trees(int argc, char **argv);
 
 #endif

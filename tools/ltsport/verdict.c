@@ -16,6 +16,8 @@
 #include "conf.h"
 #include "series.h"
 #include "gitops.h"
+#include "fsutil.h"
+#include "cocci.h"
 #include "verdict.h"
 
 #define MIN_MARKER_ID 12
@@ -300,8 +302,51 @@ static enum affected affectedness(struct tree_state *ts, struct series *s, size_
 
 enum content { C_NONE, C_FIXED, C_APPLIES, C_NEITHER };
 
+static const char *rule_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * The fix's semantic patch in report mode. When it finds the target without
+ * the fix, the fix is also applied (patch mode) so that later patches of
+ * the series are judged on top of it.
+ */
+static enum content cocci_content(struct tree_state *ts, struct series_patch *p,
+				  git_tree *cur, struct patch_verdict *pv, char **ev)
+{
+	struct cocci_report rep;
+	enum content c = C_NEITHER;
+	char *note = NULL;
+
+	if (!p->cocci || !path_exists(p->cocci))
+		return C_NONE;
+	progress("%s: %s report", ts->conf->name, rule_name(p->cocci));
+	if (cocci_report(ts->repo, cur, p, &rep) < 0)
+		return C_NONE;
+	if (rep.missing) {
+		*ev = xprintf("content: %s -D report finds the target without the fix (%s)",
+			      rule_name(p->cocci), rep.first_missing);
+		c = C_APPLIES;
+		if (cocci_transform(ts->repo, cur, p, "patch", &pv->applied, &note) != 0)
+			pv->applied = NULL;
+	} else if (rep.fixed) {
+		*ev = xprintf("content: %s -D report finds the fix (%s)", rule_name(p->cocci),
+			      rep.first_fixed);
+		c = C_FIXED;
+	} else {
+		*ev = xprintf("content: %s -D report finds neither the fix nor its target",
+			      rule_name(p->cocci));
+	}
+	free(note);
+	cocci_report_release(&rep);
+	return c;
+}
+
 static enum content content_check(struct tree_state *ts, struct series_patch *p,
-				  git_tree *cur, struct patch_verdict *pv)
+				  git_tree *cur, struct patch_verdict *pv, char **ev)
 {
 	struct apply_failure fail;
 	git_tree *out = NULL;
@@ -309,18 +354,25 @@ static enum content content_check(struct tree_state *ts, struct series_patch *p,
 	int rc;
 
 	if (!p->diff)
-		return C_NONE;
+		return cocci_content(ts, p, cur, pv, ev);
 	rev = reverse_diff_text(p->diff);
 	rc = apply_diff(ts->repo, cur, rev, &out, &fail);
 	free(rev);
 	apply_failure_release(&fail);
 	git_tree_free(out);
-	if (rc == 0)
+	if (rc == 0) {
+		*ev = xprintf("content: the patch reverse-applies to %s", ts->conf->ref);
 		return C_FIXED;
+	}
 	rc = apply_diff(ts->repo, cur, p->diff, &pv->applied, &fail);
 	apply_failure_release(&fail);
-	if (rc == 0)
+	if (rc == 0) {
+		*ev = xprintf("content: the patch applies to %s", ts->conf->ref);
 		return C_APPLIES;
+	}
+	if (p->cocci && path_exists(p->cocci))
+		return cocci_content(ts, p, cur, pv, ev);
+	*ev = xstrdup("content: the patch neither applies nor reverse-applies");
 	return C_NEITHER;
 }
 
@@ -329,7 +381,7 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 {
 	struct series_patch *p = &s->patches[i];
 	struct patch_verdict *pv = &ts->pv[i];
-	char *aff_why = NULL;
+	char *aff_why = NULL, *content_ev = NULL;
 	enum affected aff;
 	enum content content;
 	git_oid uid;
@@ -348,27 +400,28 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 	if (m->subject_hit[i])
 		pv->warning = xprintf("subject match only: %s but no upstream marker; check it by hand",
 				      m->subject_hit[i]);
-	content = content_check(ts, p, cur, pv);
+	content = content_check(ts, p, cur, pv, &content_ev);
 	if (content == C_FIXED) {
-		decide(pv, V_FIXED, xprintf("content: the patch reverse-applies to %s",
-					    ts->conf->ref));
+		decide(pv, V_FIXED, content_ev);
 		return;
 	}
 	aff = affectedness(ts, s, i, m, &aff_why);
 	if (aff == AFF_NO) {
 		decide(pv, V_NOT_AFFECTED, aff_why);
+		free(content_ev);
 		return;
 	}
 	if (content == C_APPLIES) {
-		decide(pv, V_MISSING, xprintf("content: the patch applies to %s%s",
-					      ts->conf->ref,
-					      carried ? " with the series' earlier fixes" : ""));
+		decide(pv, V_MISSING, xprintf("%s%s", content_ev,
+					      carried ? ", with the series' earlier fixes" : ""));
 		add_note(pv, aff_why);
 		free(aff_why);
+		free(content_ev);
 		return;
 	}
-	if (content == C_NEITHER)
-		add_note(pv, "content: the patch neither applies nor reverse-applies");
+	if (content_ev)
+		add_note(pv, content_ev);
+	free(content_ev);
 	if (aff == AFF_YES && ts->has_version && !ts->rc &&
 	    !parse_release(p->release, &maj, &min) && cmp_release(ts, maj, min) >= 0) {
 		decide(pv, V_FIXED, xprintf("version: %d.%d is at or after %s, the first release with the fix",
