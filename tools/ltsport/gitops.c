@@ -403,3 +403,47 @@ char *diff_paths(const char *diff_text)
 	git_diff_free(diff);
 	return sbuf_detach(&sb);
 }
+
+/* The change a (non-merge) commit makes, as git diff text. */
+int diff_text_of_commit(git_repository *repo, git_commit *c, char **out)
+{
+	git_commit *parent = NULL;
+	git_tree *old = NULL, *new = NULL;
+	git_diff *diff = NULL;
+	git_buf buf = {0};
+	int ret = -1;
+
+	if (git_commit_parent(&parent, c, 0) < 0 ||
+	    git_commit_tree(&old, parent) < 0 ||
+	    git_commit_tree(&new, c) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, old, new, NULL) < 0 ||
+	    git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
+		git_fail("mainline: cannot make the upstream diff");
+		goto out;
+	}
+	*out = xstrndup(buf.ptr, buf.size);
+	ret = 0;
+out:
+	git_buf_dispose(&buf);
+	git_diff_free(diff);
+	git_tree_free(old);
+	git_tree_free(new);
+	git_commit_free(parent);
+	return ret;
+}
+
+int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out)
+{
+	git_diff *diff = NULL;
+	git_buf buf = {0};
+
+	if (git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0 ||
+	    git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
+		git_diff_free(diff);
+		return git_fail("comparing two trees");
+	}
+	*out = xstrndup(buf.ptr, buf.size);
+	git_buf_dispose(&buf);
+	git_diff_free(diff);
+	return 0;
+}

@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "conf.h"
 #include "series.h"
+#include "gitops.h"
 
 static const char *const patch_keys[] = {
 	"upstream", "subject", "author", "release", "fixes",
@@ -404,33 +405,6 @@ static int load_from_file(struct series_patch *p, const char *file)
 	free(m.date);
 	sbuf_release(&m.subject);
 	sbuf_release(&m.body);
-	return ret;
-}
-
-static int diff_text_of_commit(git_repository *repo, git_commit *c, char **out)
-{
-	git_commit *parent = NULL;
-	git_tree *old = NULL, *new = NULL;
-	git_diff *diff = NULL;
-	git_buf buf = {0};
-	int ret = -1;
-
-	if (git_commit_parent(&parent, c, 0) < 0 ||
-	    git_commit_tree(&old, parent) < 0 ||
-	    git_commit_tree(&new, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old, new, NULL) < 0 ||
-	    git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
-		git_fail("mainline: cannot make the upstream diff");
-		goto out;
-	}
-	*out = xstrndup(buf.ptr, buf.size);
-	ret = 0;
-out:
-	git_buf_dispose(&buf);
-	git_diff_free(diff);
-	git_tree_free(old);
-	git_tree_free(new);
-	git_commit_free(parent);
 	return ret;
 }
 

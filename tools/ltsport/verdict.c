@@ -105,6 +105,7 @@ struct marker_scan {
 	struct series *s;
 	struct tree_state *ts;
 	char **marker;		/* per patch: "<commit> carries '<line>'" */
+	git_oid *marker_id;	/* per patch: that commit */
 	char **fixes_marker;	/* per patch: the Fixes: target was backported */
 	char **subject_hit;	/* per patch: same subject, no marker */
 };
@@ -157,6 +158,7 @@ static void note_marker(struct marker_scan *m, const git_oid *id, const char *ms
 			summary = summary_of(msg);
 			m->marker[i] = xprintf("history: %.12s (\"%s\") carries the marker for %.12s",
 					       sha, summary, p->upstream);
+			git_oid_cpy(&m->marker_id[i], id);
 			free(summary);
 		}
 		if (!m->fixes_marker[i] && p->fixes &&
@@ -391,10 +393,14 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 	    is_ancestor(ts->repo, &uid, git_commit_id(ts->tip))) {
 		decide(pv, V_FIXED, xprintf("history: upstream %.12s is an ancestor of %s",
 					    p->upstream, ts->conf->ref));
+		git_oid_cpy(&pv->backport, &uid);
+		pv->has_backport = 1;
 		return;
 	}
 	if (m->marker[i]) {
 		decide(pv, V_FIXED, xstrdup(m->marker[i]));
+		git_oid_cpy(&pv->backport, &m->marker_id[i]);
+		pv->has_backport = 1;
 		return;
 	}
 	if (m->subject_hit[i])
@@ -477,6 +483,7 @@ static void marker_scan_release(struct marker_scan *m)
 		free(m->subject_hit[i]);
 	}
 	free(m->marker);
+	free(m->marker_id);
 	free(m->fixes_marker);
 	free(m->subject_hit);
 }
@@ -492,6 +499,7 @@ int verdict_tree(struct tree_state *ts, struct series *s)
 	if (!ts->repo)
 		return 0;
 	m.marker = xcalloc(s->nr, sizeof(char *));
+	m.marker_id = xcalloc(s->nr, sizeof(git_oid));
 	m.fixes_marker = xcalloc(s->nr, sizeof(char *));
 	m.subject_hit = xcalloc(s->nr, sizeof(char *));
 	if (walk_markers(ts, &m) < 0 || git_commit_tree(&cur, ts->tip) < 0) {

@@ -25,6 +25,8 @@ struct patch_verdict {
 	struct sbuf notes;	/* further evidence, "; "-separated */
 	char *warning;		/* e.g. a subject match without a marker */
 	git_tree *applied;	/* content: the tree with this fix applied */
+	git_oid backport;	/* history: the commit that carries the fix */
+	int has_backport;
 };
 
 struct tree_state {
