@@ -144,4 +144,35 @@ test_expect_success 'a patch that does not apply names file and hunk; nothing wr
 	test -z "$(git -C conflict for-each-ref refs/heads/ltsport)"
 '
 
+test_expect_success 'without patch files, bodies come from the [mainline] repo' '
+	mkdir -p bodiless && cp series-dir/series series-dir/series.conf bodiless/ &&
+	make_import plain v5.0 &&
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = plain
+		ref = HEAD
+		base = v5.0
+	[mainline]
+		path = up
+	EOF
+	run_ltsport port --series bodiless &&
+	test "$(cat rc)" = 0 &&
+	p=backports/test-race/5.0/0001-mm-swap-fix-race-when-skipping-swapcache.patch &&
+	grep -q "^commit $FIX1 upstream.$" $p &&
+	grep -q "^Signed-off-by: Kai Ruisong <kai@example.org>$" $p &&
+	git clone -q plain amplain && (cd amplain && git am -q ../backports/test-race/5.0/0*.patch) &&
+	git -C up show v5.2:mm/memory.c >expect && test_cmp_files expect amplain/mm/memory.c
+'
+
+test_expect_success 'without patch files or mainline: the series names what is missing' '
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = plain
+		ref = HEAD
+	EOF
+	run_ltsport port --series bodiless &&
+	test "$(cat rc)" = 2 &&
+	grep -q "bodiless/series:1: patch .0001-.*. not found in .*, no mainline repo in stable_trees.conf and no cocci form" err
+'
+
 test_done
