@@ -72,6 +72,15 @@ static int select_patches(struct tree_port *tp)
 	return 0;
 }
 
+/* The upstream author: from the body, else series.conf's author = (dated now). */
+static const git_signature *author_of(struct series_patch *p, const git_signature *fallback)
+{
+	if (!p->sig && p->author && make_sig(&p->sig, p->author, fallback->when.time,
+					     fallback->when.offset) < 0)
+		p->sig = NULL;
+	return p->sig ? p->sig : fallback;
+}
+
 static int adapt_all(struct tree_port *tp)
 {
 	git_repository *repo = tp->ts->repo;
@@ -96,7 +105,7 @@ static int adapt_all(struct tree_port *tp)
 			return 1;
 		}
 		msg = stable_message(it->p, it->a.note, tp->signoff);
-		rc = commit_on_top(repo, parent, it->a.tree, it->p->sig ? it->p->sig : tp->signoff,
+		rc = commit_on_top(repo, parent, it->a.tree, author_of(it->p, tp->signoff),
 				   tp->signoff, msg, &it->commit);
 		free(msg);
 		if (rc < 0)

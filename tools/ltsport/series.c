@@ -172,6 +172,9 @@ static int check_patch(struct series *s, const char *file, struct series_patch *
 	else if (!p->subject)
 		ret = error("%s:%d: [patch \"%s\"] needs subject = <upstream subject>",
 			    file, line, p->name);
+	else if (p->author && (!strchr(p->author, '<') || !strchr(p->author, '>')))
+		ret = error("%s:%d: [patch \"%s\"]: author = '%s' is not 'Name <email>'",
+			    file, line, p->name, p->author);
 	else if (p->cocci && !p->files)
 		ret = error("%s:%d: [patch \"%s\"] has a cocci form but no files = <the files it touches>",
 			    file, line, p->name);
@@ -233,8 +236,8 @@ int series_load(struct series *s, const char *dir)
 	return 0;
 }
 
-/* "Name <email>" into a signature dated at the given time. */
-static int make_sig(git_signature **sig, const char *who, git_time_t when, int offset)
+/* "Name <email>" into a signature dated at the given time; -1 if malformed. */
+int make_sig(git_signature **sig, const char *who, git_time_t when, int offset)
 {
 	const char *lt = strchr(who, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 	char *name, *email;

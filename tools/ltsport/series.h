@@ -32,6 +32,7 @@ struct series {
 	size_t nr;
 };
 
+int make_sig(git_signature **sig, const char *who, git_time_t when, int offset);
 int series_resolve_dir(const char *arg, const char *confdir, char **dir);
 int series_load(struct series *s, const char *dir);
 int series_load_bodies(struct series *s, git_repository *mainline);

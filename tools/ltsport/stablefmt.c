@@ -48,6 +48,10 @@ char *stable_message(const struct series_patch *p, const char *note,
 	if (*body) {
 		sbuf_add(&sb, body, trim_end(body, strlen(body)));
 		sbuf_adds(&sb, "\n");
+	} else if (!p->msg) {
+		/* no upstream body at hand: say so rather than invent one */
+		sbuf_adds(&sb, "[ ltsport: the upstream message was not available (no [mainline] repo);\n"
+			  "  copy it from the upstream commit before sending ]\n");
 	}
 	sbuf_addf(&sb, "[ %s ]\n", note);
 	sob = xprintf("Signed-off-by: %s <%s>", signoff->name, signoff->email);
