@@ -215,6 +215,12 @@ static int check_tree(struct stable_conf *conf, struct tree_conf *t, int is_main
 		free(t->path);
 		t->path = abs;
 	}
+	if (t->kconfig && t->kconfig[0] != '/') {
+		char *abs = path_join(conf->dir, t->kconfig);
+
+		free(t->kconfig);
+		t->kconfig = abs;
+	}
 	return 0;
 }
 

@@ -447,3 +447,42 @@ int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out)
 	git_diff_free(diff);
 	return 0;
 }
+
+static int empty_tree(git_repository *repo, git_tree **out)
+{
+	git_treebuilder *tb = NULL;
+	git_oid oid;
+	int ret = 0;
+
+	if (git_treebuilder_new(&tb, repo, NULL) < 0 || git_treebuilder_write(&oid, tb) < 0 ||
+	    git_tree_lookup(out, repo, &oid) < 0)
+		ret = git_fail("the empty tree");
+	git_treebuilder_free(tb);
+	return ret;
+}
+
+/*
+ * Write tree's files into dir, which is not the repo's worktree: its index
+ * and HEAD stay as they are. With a baseline (what dir holds now) only the
+ * files that differ are written, so make rebuilds only what changed.
+ */
+int checkout_to_dir(git_repository *repo, git_tree *tree, git_tree *baseline,
+		    const char *dir)
+{
+	git_checkout_options opts;
+	git_tree *empty = NULL;
+	int ret = 0;
+
+	if (git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION) < 0)
+		return git_fail("checkout options");
+	if (!baseline && empty_tree(repo, &empty) < 0)
+		return -1;
+	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX |
+				 GIT_CHECKOUT_DONT_WRITE_INDEX;
+	opts.target_directory = dir;
+	opts.baseline = baseline ? baseline : empty;
+	if (git_checkout_tree(repo, (git_object *)tree, &opts) < 0)
+		ret = git_fail(dir);
+	git_tree_free(empty);
+	return ret;
+}

@@ -29,6 +29,8 @@ char *reverse_diff_text(const char *diff);
 char *diff_paths(const char *diff_text);
 int diff_text_of_commit(git_repository *repo, git_commit *c, char **out);
 int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out);
+int checkout_to_dir(git_repository *repo, git_tree *tree, git_tree *baseline,
+		    const char *dir);
 void apply_failure_release(struct apply_failure *f);
 
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel builds with the tree's own tools: tinyconfig merged with a
+ * fragment by the tree's scripts/kconfig/merge_config.sh, then make with
+ * the tree's toolchain, out of tree, under a time limit. Compiler warnings
+ * are kept, without the build dir's paths, so before and after compare.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "fsutil.h"
+#include "spawn.h"
+#include "kbuild.h"
+
+#define CONFIG_TIMEOUT 600
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run_logged(const char *const argv[], const char *cwd, int timeout_s,
+		      const char *log, int *status, int *timed_out)
+{
+	struct spawn_result res;
+	int ret;
+
+	ret = spawn_run(argv, cwd, timeout_s, log, &res);
+	if (res.out && *res.out) {
+		FILE *f = fopen(log, "a");
+
+		if (f) {
+			fputs(res.out, f);
+			fclose(f);
+		}
+	}
+	*status = res.status;
+	if (timed_out)
+		*timed_out = res.timed_out;
+	spawn_result_release(&res);
+	return ret;
+}
+
+/* tinyconfig + fragment, unless .config is already newer than the fragment. */
+int kbuild_config(struct kbuild *kb, const char *log)
+{
+	char *cfg = path_join(kb->obj, ".config");
+	char *merge = path_join(kb->src, "scripts/kconfig/merge_config.sh");
+	char *objarg = xprintf("O=%s", kb->obj), *ccarg = xprintf("CC=%s", kb->cc);
+	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
+	const char *const tiny[] = { "make", "-s", objarg, ccarg, hostcc, "tinyconfig", NULL };
+	const char *const merged[] = { "sh", merge, "-m", "-O", kb->obj, cfg, kb->fragment, NULL };
+	const char *const olddef[] = { "make", "-s", objarg, ccarg, hostcc, "olddefconfig", NULL };
+	int status = 0, ret;
+
+	ret = mkdir_p(kb->obj);
+	if (!ret)
+		ret = run_logged(tiny, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
+	if (!ret && !status)
+		ret = run_logged(merged, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
+	if (!ret && !status)
+		ret = run_logged(olddef, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
+	if (!ret && status)
+		ret = error("%s: configuring failed (exit %d); see %s", kb->src, status, log);
+	free(cfg);
+	free(merge);
+	free(objarg);
+	free(ccarg);
+	free(hostcc);
+	return ret;
+}
+
+/* "mm/memory.c:12:3: warning: ..." with the source dir's prefix cut off. */
+static void collect_diagnostics(const char *log, const char *src, struct kbuild_result *res)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t n = strlen(src);
+
+	if (read_file(log, &text, NULL) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, src, n) && line[n] == '/')
+			line += n + 1;
+		if (strstr(line, "warning: ")) {
+			res->warnings = xrealloc(res->warnings,
+						 (res->nwarnings + 1) * sizeof(char *));
+			res->warnings[res->nwarnings++] = xstrdup(line);
+		} else if (!res->first_error && (strstr(line, "error: ") ||
+						 strstr(line, "Error "))) {
+			res->first_error = xstrdup(line);
+		}
+	}
+	free(text);
+}
+
+int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
+		struct kbuild_result *res)
+{
+	const char *argv[32];
+	char *objarg = xprintf("O=%s", kb->obj), *ccarg = xprintf("CC=%s", kb->cc);
+	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
+	char *jobs = xprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	size_t n = 0, i;
+	int status = 0, ret;
+	double t0 = now_s();
+
+	memset(res, 0, sizeof(*res));
+	argv[n++] = "make";
+	argv[n++] = objarg;
+	argv[n++] = ccarg;
+	argv[n++] = hostcc;
+	argv[n++] = jobs;
+	for (i = 0; targets[i] && n < ARRAY_SIZE(argv) - 1; i++)
+		argv[n++] = targets[i];
+	argv[n] = NULL;
+	unlink(log);
+	ret = run_logged(argv, kb->src, kb->timeout_s, log, &status, &res->timed_out);
+	res->seconds = now_s() - t0;
+	collect_diagnostics(log, kb->src, res);
+	res->ok = !ret && !status;
+	if (!res->ok && !res->first_error)
+		res->first_error = res->timed_out ?
+			xprintf("killed after its time limit of %d s", kb->timeout_s) :
+			xprintf("make exited with %d", status);
+	free(objarg);
+	free(ccarg);
+	free(hostcc);
+	free(jobs);
+	return ret && !res->timed_out ? -1 : 0;
+}
+
+/* A warning without its line and column: the series moves lines. */
+static char *without_position(const char *w)
+{
+	struct sbuf sb = {0};
+	const char *p = w;
+
+	while (*p) {
+		if (*p == ':' && p[1] >= '0' && p[1] <= '9') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			continue;
+		}
+		sbuf_add(&sb, p++, 1);
+	}
+	return sbuf_detach(&sb);
+}
+
+static int has_line(const struct kbuild_result *r, const char *line)
+{
+	char *want = without_position(line);
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < r->nwarnings && !found; i++) {
+		char *have = without_position(r->warnings[i]);
+
+		found = !strcmp(have, want);
+		free(have);
+	}
+	free(want);
+	return found;
+}
+
+/* Warnings of after that before did not have. */
+size_t kbuild_new_warnings(const struct kbuild_result *before,
+			   const struct kbuild_result *after, struct sbuf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < after->nwarnings; i++) {
+		if (has_line(before, after->warnings[i]))
+			continue;
+		sbuf_addf(out, "%s\n", after->warnings[i]);
+		n++;
+	}
+	return n;
+}
+
+void kbuild_result_release(struct kbuild_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->warnings);
+	free(res->first_error);
+	memset(res, 0, sizeof(*res));
+}
