@@ -1,256 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * ltsport build: build each tree without the series, then with it
- * (incrementally, same config, the tree's own toolchain), and tell a tree
- * or toolchain problem ("fails without the series too") from a series
- * problem ("the series breaks the build"), listing new warnings.
- */
+/* ltsport build: build-test every tree before and after the series. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <git2.h>
 
 #include "util.h"
-#include "fsutil.h"
-#include "gitops.h"
 #include "context.h"
-#include "kbuild.h"
+#include "kstage.h"
 #include "commands.h"
-
-#define BUILD_TIMEOUT 3600
 
 static const char build_usage[] =
 	"usage: ltsport build [options]\n"
 	"  --quick            build only the objects the series touches (after prepare)\n"
 	COMMON_USAGE;
 
-struct build_opts {
-	int quick;
-};
-
-struct tree_build {
-	struct ctx *ctx;
-	struct tree_state *ts;
-	char *work;		/* backports/.work/<tree> */
-	char *src;
-	char *obj;
-	char *out;		/* backports/<series>/<tree> */
-	git_commit *after;	/* the ported branch, or NULL */
-	char **targets;
-	size_t ntargets;
-	struct kbuild_result before, res_after;
-	struct sbuf new_warnings;
-	size_t nnew;
-};
-
-static void tree_build_release(struct tree_build *tb)
-{
-	size_t i;
-
-	for (i = 0; i < tb->ntargets; i++)
-		free(tb->targets[i]);
-	free(tb->targets);
-	free(tb->work);
-	free(tb->src);
-	free(tb->obj);
-	free(tb->out);
-	git_commit_free(tb->after);
-	kbuild_result_release(&tb->before);
-	kbuild_result_release(&tb->res_after);
-	sbuf_release(&tb->new_warnings);
-}
-
-static void add_target(struct tree_build *tb, const char *t)
-{
-	tb->targets = xrealloc(tb->targets, (tb->ntargets + 2) * sizeof(char *));
-	tb->targets[tb->ntargets++] = xstrdup(t);
-	tb->targets[tb->ntargets] = NULL;
-}
-
-/* --quick: prepare, then the .o of every .c file the series touches. */
-static int quick_targets(struct tree_build *tb, git_tree *before, git_tree *after)
-{
-	const char *files = NULL;
-	char *diff = NULL, *paths = NULL, *list, *save = NULL, *f;
-
-	add_target(tb, "prepare");
-	if (after && diff_trees_text(tb->ts->repo, before, after, &diff) == 0)
-		files = paths = diff_paths(diff);
-	if (!files) {
-		size_t i;
-
-		for (i = 0; i < tb->ctx->series.nr && !files; i++)
-			files = tb->ctx->series.patches[i].files;
-	}
-	list = xstrdup(files ? files : "");
-	for (f = strtok_r(list, " ", &save); f; f = strtok_r(NULL, " ", &save)) {
-		size_t n = strlen(f);
-
-		if (n > 2 && !strcmp(f + n - 2, ".c")) {
-			f[n - 1] = 'o';
-			add_target(tb, f);
-		}
-	}
-	free(list);
-	free(paths);
-	free(diff);
-	return 0;
-}
-
-static int find_after(struct tree_build *tb)
-{
-	char *ref = xprintf("refs/heads/ltsport/%s/%s", tb->ctx->series.name,
-			    tb->ts->conf->name);
-	git_oid id;
-	int ret = 0;
-
-	if (git_reference_name_to_id(&id, tb->ts->repo, ref) == 0) {
-		if (git_commit_lookup(&tb->after, tb->ts->repo, &id) < 0)
-			ret = git_fail(ref);
-		else if (!git_graph_descendant_of(tb->ts->repo, &id, git_commit_id(tb->ts->tip)))
-			ret = error("%s: %s is not on top of %s; run ltsport port again",
-				    tb->ts->conf->name, ref, tb->ts->conf->ref);
-	}
-	git_error_clear();
-	free(ref);
-	return ret;
-}
-
-static int build_side(struct tree_build *tb, struct kbuild *kb, const char *name,
-		      struct kbuild_result *res)
-{
-	char *log = xprintf("%s/build-%s.log", tb->work, name);
-
-	progress("%s: building %s the series", tb->ts->conf->name, name);
-	if (kbuild_make(kb, (const char *const *)tb->targets, log, res) < 0) {
-		free(log);
-		return -1;
-	}
-	free(log);
-	return 0;
-}
-
-static const char *build_verdict(struct tree_build *tb)
-{
-	if (!tb->before.ok)
-		return "fails without the series too";
-	if (!tb->after)
-		return "builds (nothing ported)";
-	if (!tb->res_after.ok)
-		return "the series breaks the build";
-	return "builds";
-}
-
-static void print_build(struct tree_build *tb, const char *verdict)
-{
-	printf("%s: %s", tb->ts->conf->name, verdict);
-	if (!tb->before.ok)
-		printf(": %s", tb->before.first_error);
-	else if (tb->after && !tb->res_after.ok)
-		printf(": %s", tb->res_after.first_error);
-	else
-		printf(" (before %.0f s, after %.0f s, %zu new warning%s)", tb->before.seconds,
-		       tb->res_after.seconds, tb->nnew, tb->nnew == 1 ? "" : "s");
-	printf("; logs in %s\n", tb->work);
-	if (tb->nnew)
-		printf("%s", tb->new_warnings.buf);
-}
-
-static int write_result(struct tree_build *tb, const char *verdict, int quick)
-{
-	struct sbuf sb = {0};
-	char *path;
-	int ret;
-
-	sbuf_adds(&sb, "{\"tree\":");
-	sbuf_add_json(&sb, tb->ts->conf->name);
-	sbuf_addf(&sb, ",\"mode\":\"%s\",\"toolchain\":", quick ? "quick" : "full");
-	sbuf_add_json(&sb, tb->ts->conf->toolchain ? tb->ts->conf->toolchain : "gcc");
-	sbuf_adds(&sb, ",\"verdict\":");
-	sbuf_add_json(&sb, verdict);
-	sbuf_adds(&sb, ",\"first_error\":");
-	sbuf_add_json(&sb, !tb->before.ok ? tb->before.first_error :
-		      tb->res_after.first_error ? tb->res_after.first_error : "");
-	sbuf_addf(&sb, ",\"seconds_before\":%.1f,\"seconds_after\":%.1f,\"new_warnings\":%zu}\n",
-		  tb->before.seconds, tb->res_after.seconds, tb->nnew);
-	if (mkdir_p(tb->out) < 0) {
-		sbuf_release(&sb);
-		return -1;
-	}
-	path = path_join(tb->out, "build.json");
-	ret = write_file_atomic(path, sb.buf, sb.len);
-	free(path);
-	sbuf_release(&sb);
-	return ret;
-}
-
-static int checkout_side(struct tree_build *tb, git_tree *tree, git_tree *baseline)
-{
-	progress("%s: writing the sources to %s", tb->ts->conf->name, tb->src);
-	return checkout_to_dir(tb->ts->repo, tree, baseline, tb->src);
-}
-
-static int build_tree(struct ctx *ctx, struct tree_state *ts, struct build_opts *o)
-{
-	struct tree_build tb = { .ctx = ctx, .ts = ts };
-	struct kbuild kb = { .timeout_s = BUILD_TIMEOUT };
-	git_tree *before = NULL, *after = NULL;
-	char *cfglog = NULL;
-	const char *verdict;
-	int ret = -1;
-
-	tb.work = xprintf("%s/../.work/%s", ctx->out_dir, ts->conf->name);
-	tb.src = path_join(tb.work, "src");
-	tb.obj = path_join(tb.work, "obj");
-	tb.out = path_join(ctx->out_dir, ts->conf->name);
-	kb.src = tb.src;
-	kb.obj = tb.obj;
-	kb.cc = ts->conf->toolchain ? ts->conf->toolchain : "gcc";
-	kb.fragment = ts->conf->kconfig;
-	if (!kb.fragment) {
-		ret = error("%s: no kconfig = fragment in %s", ts->conf->name, ctx->conf.file);
-		goto out;
-	}
-	if (find_after(&tb) < 0 || git_commit_tree(&before, ts->tip) < 0 ||
-	    (tb.after && git_commit_tree(&after, tb.after) < 0))
-		goto out;
-	if (o->quick)
-		quick_targets(&tb, before, after);
-	else
-		add_target(&tb, "bzImage");
-	if (rm_rf(tb.src) < 0 || mkdir_p(tb.src) < 0 || checkout_side(&tb, before, NULL) < 0)
-		goto out;
-	cfglog = path_join(tb.work, "config.log");
-	unlink(cfglog);
-	if (kbuild_config(&kb, cfglog) < 0 || build_side(&tb, &kb, "before", &tb.before) < 0)
-		goto out;
-	if (tb.after && tb.before.ok &&
-	    (checkout_side(&tb, after, before) < 0 ||
-	     build_side(&tb, &kb, "after", &tb.res_after) < 0))
-		goto out;
-	tb.nnew = kbuild_new_warnings(&tb.before, &tb.res_after, &tb.new_warnings);
-	verdict = build_verdict(&tb);
-	print_build(&tb, verdict);
-	ret = write_result(&tb, verdict, o->quick);
-	if (!ret)
-		ret = strcmp(verdict, "builds") && strcmp(verdict, "builds (nothing ported)");
-out:
-	free(cfglog);
-	git_tree_free(before);
-	git_tree_free(after);
-	tree_build_release(&tb);
-	return ret;
-}
-
 static int build_option(int c, const char *arg, void *data)
 {
-	struct build_opts *o = data;
+	struct build_run *run = data;
 
 	(void)arg;
 	if (c != 'q')
 		return -1;
-	o->quick = 1;
+	run->quick = 1;
 	return 0;
 }
 
@@ -260,12 +29,12 @@ int cmd_build(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct build_opts o = {0};
+	struct build_run run = { .name = "build" };
 	struct ctx ctx = {0};
 	int ret = EXIT_USAGE, failed = 0;
 	size_t i;
 
-	switch (ctx_parse_args(&ctx, argc, argv, opts, build_option, &o, build_usage)) {
+	switch (ctx_parse_args(&ctx, argc, argv, opts, build_option, &run, build_usage)) {
 	case 1:
 		ret = EXIT_OK;
 		goto out;
@@ -281,7 +50,7 @@ int cmd_build(int argc, char **argv)
 			printf("%s: tree absent, not built\n", ctx.ts[i].conf->name);
 			continue;
 		}
-		rc = build_tree(&ctx, &ctx.ts[i], &o);
+		rc = build_tree(&ctx, &ctx.ts[i], &run);
 		if (rc < 0)
 			goto out;
 		failed += rc;

@@ -41,6 +41,14 @@ int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* Like read_file, but a missing file is no error: returns 1 silently. */
+int read_file_quiet(const char *path, char **out)
+{
+	if (!path_exists(path))
+		return 1;
+	return read_file(path, out, NULL);
+}
+
 int write_file(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

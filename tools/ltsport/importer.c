@@ -327,7 +327,7 @@ out:
 
 static int worker_count(void)
 {
-	long n = getenv("LTSPORT_IMPORT_THREADS") ? atol(getenv("LTSPORT_IMPORT_THREADS")) : sysconf(_SC_NPROCESSORS_ONLN);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (n < 1)
 		return 1;
@@ -447,6 +447,11 @@ static int write_index_and_tree(git_repository *repo, const struct entries *es,
 	double t0 = import_clock();
 	int ret = -1;
 
+	/*
+	 * Every blob was written a moment ago: checking that each exists,
+	 * once as it enters the index and again for its tree, only costs time.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	if (git_repository_index(&index, repo) < 0) {
 		git_fail("opening the new index");
 		goto out;
@@ -464,6 +469,7 @@ static int write_index_and_tree(git_repository *repo, const struct entries *es,
 	progress("index and trees written in %.1f s", import_clock() - t0);
 	ret = 0;
 out:
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
 	git_index_free(index);
 	return ret;
 }

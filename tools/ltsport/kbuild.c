@@ -118,6 +118,8 @@ int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 	argv[n++] = ccarg;
 	argv[n++] = hostcc;
 	argv[n++] = jobs;
+	for (i = 0; kb->extra && kb->extra[i] && n < ARRAY_SIZE(argv) - 1; i++)
+		argv[n++] = kb->extra[i];
 	for (i = 0; targets[i] && n < ARRAY_SIZE(argv) - 1; i++)
 		argv[n++] = targets[i];
 	argv[n] = NULL;

@@ -32,6 +32,31 @@ static size_t trim_end(const char *s, size_t n)
 	return n;
 }
 
+/* "[ note ]" wrapped at 75 columns, as checkpatch wants commit text. */
+static void add_wrapped_note(struct sbuf *sb, const char *note)
+{
+	const char *p = note;
+	size_t col = 2;
+
+	sbuf_adds(sb, "[ ");
+	while (*p) {
+		size_t w = strcspn(p, " ");
+
+		if (col > 2 && col + 1 + w > 73) {
+			sbuf_adds(sb, "\n ");
+			col = 1;
+		}
+		if (col > 2)
+			sbuf_adds(sb, " ");
+		sbuf_add(sb, p, w);
+		col += w + (col > 2);
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	sbuf_adds(sb, " ]\n");
+}
+
 char *stable_message(const struct series_patch *p, const char *note,
 		     const git_signature *signoff)
 {
@@ -53,7 +78,7 @@ char *stable_message(const struct series_patch *p, const char *note,
 		sbuf_adds(&sb, "[ ltsport: the upstream message was not available (no [mainline] repo);\n"
 			  "  copy it from the upstream commit before sending ]\n");
 	}
-	sbuf_addf(&sb, "[ %s ]\n", note);
+	add_wrapped_note(&sb, note);
 	sob = xprintf("Signed-off-by: %s <%s>", signoff->name, signoff->email);
 	sbuf_addf(&sb, "%s\n", sob);
 	free(sob);
