@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages ltsport and its tests need; quick when they are there.
 set -e
-PKGS="build-essential pkg-config libgit2-dev git quilt jq perl xz-utils linux-source-6.1"
+PKGS="build-essential pkg-config libgit2-dev libjson-c-dev git quilt jq perl xz-utils linux-source-6.1"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{ "status", cmd_status, "verdict matrix: affected, fixed or missing, with evidence" },
 	{ "port", cmd_port, "adapt the series to every tree that needs it -> backports/" },
+	{ "report", cmd_report, "per-tree matrix: verdicts, stage results, what to do next" },
 	{ "check", cmd_check, "checkpatch and sparse on what port produced (new findings only)" },
 	{ "build", cmd_build, "build-test every tree before and after the series" },
 	{ "backtest", cmd_backtest, "take out fixes humans backported, port them again, compare" },
