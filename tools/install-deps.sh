@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages ltsport and its tests need; quick when they are there.
 set -e
-PKGS="build-essential pkg-config libgit2-dev libjson-c-dev git quilt jq perl xz-utils linux-source-6.1"
+PKGS="build-essential pkg-config libgit2-dev libjson-c-dev git quilt jq perl xz-utils
+coccinelle sparse patch bc flex bison libelf-dev libssl-dev cpio gcc-11
+busybox-static qemu-system-x86 linux-source-6.1 linux-source-6.12"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
