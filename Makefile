@@ -36,9 +36,21 @@ check: deps ltsport ltsport-asan
 	prove -f tests/t[0-9]*.sh
 	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -f tests/t[0-9]*.sh
 
+# Debian's kernel sources become trees/6.1 and trees/6.12 (a no-op when done);
+# the other trees of stable_trees.conf are reported absent, with where to get them.
+DEBIAN_TREES = 6.1 6.12
+
 run: deps ltsport
+	@for v in $(DEBIAN_TREES); do \
+		./ltsport trees import /usr/src/linux-source-$$v.tar.xz --into trees || exit 1; \
+	done
 	./ltsport status
 	./ltsport port
+	./ltsport check
+	./ltsport build --quick
+	-./ltsport backtest
+	./ltsport report
+	@echo "ltsport: backports are in backports/swap-race/<tree>/ (quilt series) and on the branches ltsport/swap-race/<tree> of trees/<tree>"
 
 clean:
 	rm -rf build ltsport ltsport-asan
