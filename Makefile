@@ -31,6 +31,10 @@ build/asan/%.o: %.c $(wildcard tools/ltsport/*.h)
 deps:
 	@sh tools/install-deps.sh
 
+# The shared reproducer (static) and the guest's initramfs.
+repro:
+	$(MAKE) -C tools/repro O=$(CURDIR)/build/repro
+
 # The tests, then the same tests under ASan/UBSan; prove prints the summary.
 check: deps ltsport ltsport-asan
 	prove -f tests/t[0-9]*.sh
@@ -55,4 +59,4 @@ run: deps ltsport
 clean:
 	rm -rf build ltsport ltsport-asan
 
-.PHONY: all check run clean deps
+.PHONY: all check run clean deps repro
