@@ -5,8 +5,10 @@
 # LTS era (tests/fixtures/eras/<era>/): report on the untouched tree, patch
 # with 13ddaf26be32 then 01626a182302, compile, report again, patch again
 # (no change), revert both and compare with the original bytes.  Then the
-# reports on the real 6.1 (and 6.12) files when Debian's kernel source
-# packages are installed.
+# real 6.1 and 6.12 files when Debian's kernel source packages are
+# installed: the reports, 01626a182302 on 6.1, and revert-then-patch of the
+# fix each tree has (13ddaf26be32 on 6.1, 01626a182302 on 6.12, as ltsport's
+# backtest does), which must give the tree back except for comments.
 #
 # spatch is driven exactly as the C tool drives it: the tree's relevant
 # files are copied into a scratch directory with the kernel layout and
@@ -101,6 +103,57 @@ same() {
 	done
 }
 
+# same_code <tree-a> <tree-b>: the kernel files agree once comments are
+# taken out (a line that held only comment goes) and runs of white space
+# are one blank; blank lines still count.  For comparing our patch with
+# upstream's, whose comments are not ours.
+same_code() {
+	python3 - "$1" "$2" $FILES <<'EOF'
+import difflib, os, sys
+
+def code(path):
+	out, incomment = [], False
+	for line in open(path, errors="replace"):
+		rest, had, i = "", False, 0
+		while i < len(line):
+			if incomment:
+				j = line.find("*/", i)
+				had = True
+				if j < 0:
+					break
+				i, incomment = j + 2, False
+			else:
+				j = line.find("/*", i)
+				if j < 0:
+					rest += line[i:]
+					break
+				rest += line[i:j]
+				i, incomment, had = j + 2, True, True
+		if had and not rest.strip():
+			continue
+		out.append(" ".join(rest.split()))
+	return out
+
+a, b, ok = sys.argv[1], sys.argv[2], True
+for f in sys.argv[3:]:
+	fa, fb = os.path.join(a, f), os.path.join(b, f)
+	if not os.path.exists(fa) and not os.path.exists(fb):
+		continue
+	ca, cb = code(fa), code(fb)
+	if ca != cb:
+		ok = False
+		for l in difflib.unified_diff(ca, cb, fa, fb, lineterm=""):
+			print(l)
+sys.exit(0 if ok else 1)
+EOF
+}
+
+# wq_after <tree> <text>: the line before 01626a182302's wait queue entry.
+wq_after() {
+	grep -B1 -F 'DECLARE_WAITQUEUE(wait, current);' "$1/mm/memory.c" |
+		head -1 | grep -q -F "$2"
+}
+
 if ! command -v spatch >/dev/null 2>&1; then
 	test_skip 'cocci eras' 'spatch is not installed'
 	test_done
@@ -125,6 +178,15 @@ for era in 4.19 5.4 5.10 5.15 6.1 6.6 6.8; do
 		test \$(grep -c 'swapcache_clear(si, entry)' '$era/mm/memory.c') = 2 &&
 		test \$(grep -c 'wake_up(&swapcache_wq)' '$era/mm/memory.c') = 2 &&
 		grep -q '^void swapcache_clear(' '$era/mm/swapfile.c'
+	"
+
+	case $era in
+	6.*)	wq_line='struct folio *swapcache, *folio = NULL;' ;;
+	*)	wq_line='struct vm_area_struct *vma = vmf->vma;' ;;
+	esac
+	test_expect_success "$era: the wait queue entry follows '$wq_line', as in mainline" "
+		wq_after '$era' '$wq_line' &&
+		test \$(grep -c -F 'DECLARE_WAITQUEUE(wait, current);' '$era/mm/memory.c') = 1
 	"
 
 	test_expect_success "$era: patched tree compiles with and without CONFIG_SWAP" "
@@ -180,6 +242,12 @@ if [ -f /usr/src/linux-source-6.1.tar.xz ]; then
 		report real61 '$FIX2' real61.f2 && says fixed real61.f2 &&
 		step real61 '$FIX2' revert && same real61 real61.orig
 	"
+
+	test_expect_success '6.1: revert then patch 13ddaf26be32 gives 6.1.192 but for comments' "
+		step real61 '$FIX1' revert && ! same_code real61 real61.orig >/dev/null &&
+		report real61 '$FIX1' real61.v1 && says missing real61.v1 &&
+		step real61 '$FIX1' patch && same_code real61.orig real61
+	"
 else
 	test_skip '6.1: real tree' '/usr/src/linux-source-6.1.tar.xz not found'
 fi
@@ -189,6 +257,17 @@ if [ -f /usr/src/linux-source-6.12.tar.xz ]; then
 		real_tree 6.12 real612 &&
 		report real612 '$FIX1' real612.r1 && says fixed real612.r1 &&
 		report real612 '$FIX2' real612.r2 && says fixed real612.r2
+	"
+
+	# What ltsport's backtest does with patch 2: take it out of 6.12 and
+	# put it back.  Only our comments may differ (the wait queue entry is
+	# where mainline has it, and no line gets wrapped).
+	test_expect_success '6.12: revert then patch 01626a182302 gives 6.12 but for comments' "
+		cp -r real612 real612.orig &&
+		step real612 '$FIX2' revert && ! same_code real612 real612.orig >/dev/null &&
+		report real612 '$FIX2' real612.v2 && says missing real612.v2 &&
+		step real612 '$FIX2' patch && same_code real612.orig real612 &&
+		wq_after real612 'struct folio *swapcache, *folio = NULL;'
 	"
 else
 	test_skip '6.12: real tree' '/usr/src/linux-source-6.12.tar.xz not found'

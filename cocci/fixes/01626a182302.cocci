@@ -33,10 +33,14 @@
 //
 // Confidence: High
 // Copyright: the ltsport authors.
-// Comments: the wait queue entry goes right after the vma local (mainline
-//  has it one line further down, after the folio locals); the unlocked
+// Comments: the wait queue entry goes after the folio locals, as in
+//  mainline (page trees: after the vma local); the unlocked
 //  waitqueue_active() test gets a comment, as checkpatch asks.
 // Options: --no-includes --include-headers
+
+// Mainline's remove_wait_queue() line in the 6.12 skip branch is exactly
+// 80 columns; spatch would wrap it at its default width.
+#spatch --max-width 100
 
 virtual patch
 virtual revert
@@ -124,7 +128,28 @@ symbol swapcache_wq;
 +
  vm_fault_t do_swap_page(...) { ... }
 
-@wq_entry depends on sleep@
+// The wait queue entry goes where mainline has it: after the folio locals
+// in folio trees (6.1 on), whose declarations open with
+//	struct vm_area_struct *vma = vmf->vma;
+//	struct folio *swapcache, *folio = NULL;
+//	struct page *page;
+// (the pattern names one declarator of the folio line; spatch matches it
+// inside the two-declarator line and adds before the page local) ...
+@wq_entry_folio depends on sleep@
+declarer name DECLARE_WAITQUEUE;
+symbol vma, vmf, folio, page, wait, current;
+@@
+do_swap_page(...)
+{
+  struct vm_area_struct *vma = vmf->vma;
+  struct folio *folio = NULL;
++	DECLARE_WAITQUEUE(wait, current);
+  struct page *page;
+  ...
+}
+
+// ... else (page trees, 4.19 to 5.15) right after the vma local ...
+@wq_entry depends on sleep && !wq_entry_folio@
 declarer name DECLARE_WAITQUEUE;
 symbol vma, vmf, wait, current;
 @@
@@ -135,7 +160,8 @@ do_swap_page(...)
   ...
 }
 
-@wq_entry_fallback depends on sleep && !wq_entry@
+// ... else before the entry local.
+@wq_entry_fallback depends on sleep && !wq_entry_folio && !wq_entry@
 declarer name DECLARE_WAITQUEUE;
 typedef swp_entry_t;
 symbol entry, wait, current;

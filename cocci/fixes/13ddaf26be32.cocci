@@ -63,7 +63,13 @@
 // Confidence: High
 // Copyright: the ltsport authors.
 // Comments: own wording throughout; the upstream comment text is not reused.
+//  The pin ends with a blank line unless the branch already opens with one
+//  (what revert leaves of an upstream-shaped backport).
 // Options: --no-includes --include-headers
+
+// The !CONFIG_SWAP swapcache_clear() stub is one line of 83 columns, as in
+// mainline; spatch would wrap it at its default width.
+#spatch --max-width 100
 
 virtual patch
 virtual revert
@@ -110,6 +116,19 @@ def has_skip_path(f):
 			return SKIP_RE.search(fp.read()) is not None
 	except OSError:
 		return False
+
+# Patch mode ends the pin with a blank line, unless the branch already opens
+# with one (a tree where an upstream-shaped backport was reverted: spatch
+# keeps the blank line that followed the removed, commented code).  The
+# position is on __swap_count(), whose line ends with the branch's "{".
+def blank_after(p):
+	try:
+		with open(p[0].file) as fp:
+			lines = fp.read().split("\n")
+	except OSError:
+		return False
+	n = int(p[0].line)
+	return n < len(lines) and lines[n].strip() == ""
 
 # Report mode: collect, decide across files, print once at the end.
 findings = []
@@ -160,7 +179,22 @@ do_swap_page(...)
   ... when any
 }
 
-@pin_dacct depends on patch && skip && !pinned && dacct exists@
+@blank depends on patch && skip && !pinned exists@
+identifier skip.SI;
+expression skip.ENT;
+position p : script:python() { blank_after(p) };
+statement S1, S2;
+@@
+do_swap_page(...)
+{
+  ... when any
+  if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
+      \(__swap_count@p(SI, ENT)\|__swap_count@p(ENT)\) == 1)
+    S1 else S2
+  ... when any
+}
+
+@pin_dacct depends on patch && skip && !pinned && dacct && !blank exists@
 identifier skip.SI;
 expression skip.ENT;
 expression list dacct.DA;
@@ -191,7 +225,7 @@ do_swap_page(...)
   ... when any
 }
 
-@pin_plain depends on patch && skip && !pinned && !dacct exists@
+@pin_plain depends on patch && skip && !pinned && !dacct && !blank exists@
 identifier skip.SI;
 expression skip.ENT;
 statement S2;
@@ -220,8 +254,67 @@ do_swap_page(...)
   ... when any
 }
 
+// The same, for a branch that already opens with a blank line.
+@pin_dacct_nb depends on patch && skip && !pinned && dacct && blank exists@
+identifier skip.SI;
+expression skip.ENT;
+expression list dacct.DA;
+statement S2;
+symbol need_clear_cache, out;
+@@
+do_swap_page(...)
+{
+  ... when any
+  if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
+      \(__swap_count(SI, ENT)\|__swap_count(ENT)\) == 1) {
++	if (swapcache_prepare(ENT)) {
++		/*
++				 * A racing swapin holds the entry.  Reading it
++				 * here as well could map stale data once that
++				 * swapin frees the entry and a swapout reuses
++				 * it, which pte_same() cannot tell: back off
++				 * briefly and let the fault be retried.
++				 */
++		schedule_timeout_uninterruptible(1);
++		delayacct_clear_flag(DA);
++		goto out;
++	}
++	need_clear_cache = true;
+	...
+  } else S2
+  ... when any
+}
+
+@pin_plain_nb depends on patch && skip && !pinned && !dacct && blank exists@
+identifier skip.SI;
+expression skip.ENT;
+statement S2;
+symbol need_clear_cache, out;
+@@
+do_swap_page(...)
+{
+  ... when any
+  if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
+      \(__swap_count(SI, ENT)\|__swap_count(ENT)\) == 1) {
++	if (swapcache_prepare(ENT)) {
++		/*
++				 * A racing swapin holds the entry.  Reading it
++				 * here as well could map stale data once that
++				 * swapin frees the entry and a swapout reuses
++				 * it, which pte_same() cannot tell: back off
++				 * briefly and let the fault be retried.
++				 */
++		schedule_timeout_uninterruptible(1);
++		goto out;
++	}
++	need_clear_cache = true;
+	...
+  } else S2
+  ... when any
+}
+
 // Drop the pin on the normal exit, after the pte lock is released ...
-@clear_out depends on patch && (pin_dacct || pin_plain) exists@
+@clear_out depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) exists@
 identifier skip.SI;
 expression skip.ENT;
 identifier l = out;
@@ -249,7 +342,7 @@ l:
 
 // ... and at the end of the error exit: before the device reference is put
 // (5.15+), else before the return.
-@clear_release_put depends on patch && (pin_dacct || pin_plain) exists@
+@clear_release_put depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) exists@
 identifier skip.SI;
 expression skip.ENT;
 identifier l = out_release;
@@ -269,7 +362,7 @@ l:
   ...
 }
 
-@clear_release_ret depends on patch && (pin_dacct || pin_plain) && !clear_release_put exists@
+@clear_release_ret depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !clear_release_put exists@
 identifier skip.SI;
 expression skip.ENT;
 identifier l = out_release;
@@ -288,7 +381,7 @@ l:
 }
 
 // Declarations: the mainline place is after rmap_flags (6.1+) ...
-@decl_rmap depends on patch && (pin_dacct || pin_plain) exists@
+@decl_rmap depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) exists@
 symbol rmap_flags, need_clear_cache, false;
 @@
 do_swap_page(...)
@@ -300,7 +393,7 @@ do_swap_page(...)
 }
 
 // ... else next to the function-scope swap_info (5.15) ...
-@decl_si depends on patch && (pin_dacct || pin_plain) && !decl_rmap exists@
+@decl_si depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !decl_rmap exists@
 identifier skip.SI;
 symbol need_clear_cache, false;
 @@
@@ -314,7 +407,7 @@ do_swap_page(...)
 
 // ... else (4.19, 5.4, 5.10) hoist the branch-local swap_info to function
 // scope, so that both exits can hand it to swapcache_clear().
-@hoist_local depends on patch && (pin_dacct || pin_plain) && !decl_rmap && !decl_si exists@
+@hoist_local depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !decl_rmap && !decl_si exists@
 identifier skip.SI;
 expression E;
 statement S1, S2;
@@ -435,8 +528,7 @@ type T;
 position p : script:python() { p[0].file.endswith("mm/swap.h") and has_skip_path(p[0].file) };
 type T;
 @@
-+static inline void swapcache_clear(struct swap_info_struct *si,
-+				   swp_entry_t entry)
++static inline void swapcache_clear(struct swap_info_struct *si, swp_entry_t entry)
 +{
 +}
 +
@@ -477,8 +569,7 @@ position p : script:python() { p[0].file.endswith("include/linux/swap.h") and de
 identifier x;
 typedef swp_entry_t;
 @@
-+static inline void swapcache_clear(struct swap_info_struct *si,
-+				   swp_entry_t entry)
++static inline void swapcache_clear(struct swap_info_struct *si, swp_entry_t entry)
 +{
 +}
 +
