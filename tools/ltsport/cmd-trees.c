@@ -113,12 +113,13 @@ static int check_tarball(struct import *im)
 {
 	const char *t = im->tarball;
 
-	if (stat(t, &im->st) < 0 && errno == ENOENT)
-		return bad_input("%s: no such file; give the path of a kernel source tarball, e.g. /usr/src/linux-source-6.1.tar.xz",
-				 t);
-	if (stat(t, &im->st) < 0 || access(t, R_OK) < 0)
+	if (stat(t, &im->st) < 0 || access(t, R_OK) < 0) {
+		if (errno == ENOENT)
+			return bad_input("%s: no such file; give the path of a kernel source tarball, e.g. /usr/src/linux-source-6.1.tar.xz",
+					 t);
 		return bad_input("%s: cannot read it: %s; check the path and its permissions", t,
 				 strerror(errno));
+	}
 	if (!S_ISREG(im->st.st_mode))
 		return bad_input("%s: not a file; give a kernel source tarball (.tar.xz, .tar.gz, ...)",
 				 t);
@@ -269,7 +270,7 @@ static int subject_in_series(const char *subject, const char *pkg, const char *s
 {
 	char *prefix = xprintf("Import %s %s", pkg, series);
 	size_t n = strlen(prefix);
-	int ret = !strncmp(subject, prefix, n) && strchr(".- ", subject[n]) && subject[n];
+	int ret = !strncmp(subject, prefix, n) && subject[n] && strchr(".- ", subject[n]);
 
 	free(prefix);
 	return ret;

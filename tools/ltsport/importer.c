@@ -260,7 +260,7 @@ static int read_content(struct worker *w, const struct entry *e)
 {
 	size_t size = e->st.st_size;
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	if (size + 1 > w->alloc) {
 		w->alloc = size + 1;
@@ -271,8 +271,10 @@ static int read_content(struct worker *w, const struct entry *e)
 	} else {
 		fd = openat(w->h->rootfd, e->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		n = fd < 0 ? -1 : read_full(fd, w->buf, size + 1);
+		err = errno;
 		if (fd >= 0)
 			close(fd);
+		errno = err;
 	}
 	if (n < 0)
 		w->err = xprintf("%s: cannot read: %s", e->path, strerror(errno));
@@ -538,8 +540,8 @@ static int has_line(const char *text, const char *line)
 
 /*
  * What is at path: a repository whose HEAD commit records this tarball
- * (record is a line of its message), or something else. The HEAD commit's
- * subject and id are returned when there is one.
+ * (record is a line of its message), or something else. subject says what
+ * it is when it is a repository: its HEAD commit's subject (id gets its id).
  */
 enum import_found import_recorded(const char *path, const char *record, char **subject,
 				  git_oid *id)
@@ -550,9 +552,12 @@ enum import_found import_recorded(const char *path, const char *record, char **s
 	const char *s;
 
 	*subject = NULL;
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_revparse_single(&head, repo, "HEAD^{commit}") < 0)
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		goto out;
+	if (git_revparse_single(&head, repo, "HEAD^{commit}") < 0) {
+		*subject = xstrdup("a git repository without a HEAD commit");
+		goto out;
+	}
 	s = git_commit_summary((git_commit *)head);
 	*subject = xstrdup(s ? s : "");
 	git_oid_cpy(id, git_object_id(head));
