@@ -4,7 +4,10 @@
 
 #include <git2.h>
 
-/* Every libgit2 call of ltsport goes through this module. */
+/*
+ * libgit2 calls on trees ltsport works on go through this module; importer.c
+ * is the other one, and writes only the new repositories it creates.
+ */
 
 int repo_open(struct git_repository **repo, const char *path);
 int resolve_commit(git_repository *repo, const char *spec, git_commit **out);
