@@ -154,7 +154,7 @@ make_stable() {
 snapshot_user_state() {
 	(cd "$1" && git rev-parse HEAD && git symbolic-ref -q HEAD;
 	 git for-each-ref --format='%(refname) %(objectname)' | grep -v ' refs/heads/ltsport/' | grep -v '^refs/heads/ltsport/';
-	 sha1sum .git/index; git status --porcelain --ignored;
+	 sha1sum .git/index; git --no-optional-locks status --porcelain --ignored;
 	 find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha1sum)
 }
 
