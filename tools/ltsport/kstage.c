@@ -214,6 +214,20 @@ out:
 	return ret;
 }
 
+/* backports/.work/<tree>, made and canonical, so logs name plain paths. */
+static char *work_dir(struct ctx *ctx, struct tree_state *ts)
+{
+	char *dir = xprintf("%s/../.work/%s", ctx->out_dir, ts->conf->name);
+	char *real = NULL;
+
+	if (mkdir_p(dir) == 0)
+		real = realpath(dir, NULL);
+	if (!real)
+		error("%s: cannot make the work directory", dir);
+	free(dir);
+	return real;
+}
+
 int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *run)
 {
 	struct tree_build tb = { .ctx = ctx, .ts = ts, .run = run };
@@ -223,7 +237,9 @@ int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *r
 	const char *verdict;
 	int ret = -1;
 
-	tb.work = xprintf("%s/../.work/%s", ctx->out_dir, ts->conf->name);
+	tb.work = work_dir(ctx, ts);
+	if (!tb.work)
+		goto out;
 	tb.src = path_join(tb.work, "src");
 	tb.obj = path_join(tb.work, "obj");
 	tb.out = path_join(ctx->out_dir, ts->conf->name);
@@ -242,12 +258,16 @@ int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *r
 		quick_targets(&tb, before, after);
 	else
 		add_target(&tb, "bzImage");
-	if (mkdir_p(tb.work) < 0 || checkout_side(&tb, ts->tip) < 0)
+	if (checkout_side(&tb, ts->tip) < 0)
 		goto out;
 	cfglog = path_join(tb.work, "config.log");
 	unlink(cfglog);
-	if (kbuild_config(&kb, cfglog) < 0 || build_side(&tb, &kb, "before", &tb.before) < 0)
+	if (kbuild_config(&kb, cfglog) < 0) {
+		/* a tree or toolchain that cannot even configure: a verdict, not our error */
+		tb.before.first_error = xprintf("configuring failed; see %s", cfglog);
+	} else if (build_side(&tb, &kb, "before", &tb.before) < 0) {
 		goto out;
+	}
 	if (tb.after && tb.before.ok &&
 	    (checkout_side(&tb, tb.after) < 0 ||
 	     build_side(&tb, &kb, "after", &tb.res_after) < 0))
