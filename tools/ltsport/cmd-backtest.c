@@ -220,14 +220,7 @@ int cmd_backtest(int argc, char **argv)
 	struct ctx ctx = {0};
 	int ret = EXIT_USAGE;
 
-	switch (ctx_parse_args(&ctx, argc, argv, opts, backtest_option, &o, backtest_usage)) {
-	case 1:
-		ret = EXIT_OK;
-		goto out;
-	case -1:
-		goto out;
-	}
-	if (ctx_setup(&ctx) < 0 || ctx_verdicts(&ctx) < 0)
+	if (ctx_start(&ctx, argc, argv, opts, backtest_option, &o, backtest_usage, 1, &ret))
 		goto out;
 	ret = run_backtests(&ctx, &o);
 out:

@@ -34,14 +34,7 @@ int cmd_build(int argc, char **argv)
 	int ret = EXIT_USAGE, failed = 0;
 	size_t i;
 
-	switch (ctx_parse_args(&ctx, argc, argv, opts, build_option, &run, build_usage)) {
-	case 1:
-		ret = EXIT_OK;
-		goto out;
-	case -1:
-		goto out;
-	}
-	if (ctx_setup(&ctx) < 0)
+	if (ctx_start(&ctx, argc, argv, opts, build_option, &run, build_usage, 0, &ret))
 		goto out;
 	for (i = 0; i < ctx.nts; i++) {
 		int rc;

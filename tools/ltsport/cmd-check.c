@@ -166,14 +166,7 @@ int cmd_check(int argc, char **argv)
 	int ret = EXIT_USAGE, bad = 0;
 	size_t i;
 
-	switch (ctx_parse_args(&ctx, argc, argv, NULL, NULL, NULL, check_usage)) {
-	case 1:
-		ret = EXIT_OK;
-		goto out;
-	case -1:
-		goto out;
-	}
-	if (ctx_setup(&ctx) < 0)
+	if (ctx_start(&ctx, argc, argv, NULL, NULL, NULL, check_usage, 0, &ret))
 		goto out;
 	for (i = 0; i < ctx.nts; i++) {
 		struct cp_count c = {0};

@@ -282,14 +282,7 @@ int cmd_port(int argc, char **argv)
 	int ret = EXIT_USAGE, failed = 0;
 	size_t i;
 
-	switch (ctx_parse_args(&ctx, argc, argv, NULL, NULL, NULL, port_usage)) {
-	case 1:
-		ret = EXIT_OK;
-		goto out;
-	case -1:
-		goto out;
-	}
-	if (ctx_setup(&ctx) < 0 || ctx_verdicts(&ctx) < 0)
+	if (ctx_start(&ctx, argc, argv, NULL, NULL, NULL, port_usage, 1, &ret))
 		goto out;
 	for (i = 0; i < ctx.nts; i++) {
 		int rc = port_tree(&ctx, &ctx.ts[i]);

@@ -220,17 +220,6 @@ static void print_json(struct ctx *ctx, struct row *rows)
 	json_object_put(arr);
 }
 
-static int report_option(int c, const char *arg, void *data)
-{
-	struct ctx *ctx = data;
-
-	(void)arg;
-	if (c != 'j')
-		return -1;
-	ctx->json = 1;
-	return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -242,14 +231,7 @@ int cmd_report(int argc, char **argv)
 	int ret = EXIT_USAGE;
 	size_t i;
 
-	switch (ctx_parse_args(&ctx, argc, argv, opts, report_option, &ctx, report_usage)) {
-	case 1:
-		ret = EXIT_OK;
-		goto out;
-	case -1:
-		goto out;
-	}
-	if (ctx_setup(&ctx) < 0 || ctx_verdicts(&ctx) < 0)
+	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, report_usage, 1, &ret))
 		goto out;
 	rows = xcalloc(ctx.nts, sizeof(*rows));
 	for (i = 0; i < ctx.nts; i++)

@@ -109,17 +109,6 @@ static void print_json(struct ctx *ctx)
 	sbuf_release(&sb);
 }
 
-static int status_option(int c, const char *arg, void *data)
-{
-	struct ctx *ctx = data;
-
-	(void)arg;
-	if (c != 'j')
-		return -1;
-	ctx->json = 1;
-	return 0;
-}
-
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -129,14 +118,7 @@ int cmd_status(int argc, char **argv)
 	struct ctx ctx = {0};
 	int ret = EXIT_USAGE;
 
-	switch (ctx_parse_args(&ctx, argc, argv, opts, status_option, &ctx, status_usage)) {
-	case 1:
-		ret = EXIT_OK;
-		goto out;
-	case -1:
-		goto out;
-	}
-	if (ctx_setup(&ctx) < 0 || ctx_verdicts(&ctx) < 0)
+	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, status_usage, 1, &ret))
 		goto out;
 	if (ctx.json) {
 		print_json(&ctx);

@@ -81,6 +81,37 @@ int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *
 	return ret;
 }
 
+/* --json, for the subcommands that print JSON; data is the ctx. */
+int ctx_json_option(int c, const char *arg, void *data)
+{
+	struct ctx *ctx = data;
+
+	(void)arg;
+	if (c != 'j')
+		return -1;
+	ctx->json = 1;
+	return 0;
+}
+
+/*
+ * A subcommand's start: its arguments, then the trees and the series, and
+ * with verdicts set the verdicts too. Returns 0 to go on, 1 to stop with
+ * *exit_code (EXIT_OK after --help, EXIT_USAGE on bad input).
+ */
+int ctx_start(struct ctx *ctx, int argc, char **argv, const struct option *extra,
+	      cmd_option_fn fn, void *data, const char *usage, int verdicts, int *exit_code)
+{
+	*exit_code = EXIT_USAGE;
+	switch (ctx_parse_args(ctx, argc, argv, extra, fn, data, usage)) {
+	case 1:
+		*exit_code = EXIT_OK;
+		return 1;
+	case -1:
+		return 1;
+	}
+	return ctx_setup(ctx) < 0 || (verdicts && ctx_verdicts(ctx) < 0);
+}
+
 static int wanted(struct ctx *ctx, const char *name)
 {
 	size_t i;

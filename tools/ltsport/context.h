@@ -38,6 +38,9 @@ typedef int (*cmd_option_fn)(int c, const char *arg, void *data);
 
 int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *extra,
 		   cmd_option_fn fn, void *data, const char *usage);
+int ctx_json_option(int c, const char *arg, void *data);
+int ctx_start(struct ctx *ctx, int argc, char **argv, const struct option *extra,
+	      cmd_option_fn fn, void *data, const char *usage, int verdicts, int *exit_code);
 int ctx_setup(struct ctx *ctx);
 int ctx_verdicts(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);

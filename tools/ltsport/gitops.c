@@ -347,12 +347,27 @@ int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 	return 0;
 }
 
+/* The diff a (non-merge) commit makes against its first parent. */
+static int commit_diff(git_repository *repo, git_commit *c, git_diff **diff)
+{
+	git_commit *parent = NULL;
+	git_tree *old = NULL, *new = NULL;
+	int ret = 0;
+
+	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old, parent) < 0 ||
+	    git_commit_tree(&new, c) < 0 ||
+	    git_diff_tree_to_tree(diff, repo, old, new, NULL) < 0)
+		ret = git_fail("the diff of a commit");
+	git_tree_free(old);
+	git_tree_free(new);
+	git_commit_free(parent);
+	return ret;
+}
+
 int email_for_commit(git_repository *repo, git_commit *c, size_t idx, size_t total,
 		     const char *prefix, char **out)
 {
 	git_email_create_options opts;
-	git_commit *parent = NULL;
-	git_tree *old = NULL, *new = NULL;
 	git_diff *diff = NULL;
 	git_buf buf = {0};
 	int ret = -1;
@@ -366,10 +381,9 @@ int email_for_commit(git_repository *repo, git_commit *c, size_t idx, size_t tot
 	opts.diff_opts.flags = GIT_DIFF_SHOW_BINARY;
 	opts.subject_prefix = prefix;
 	opts.flags = GIT_EMAIL_CREATE_ALWAYS_NUMBER;
-	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&old, parent) < 0 ||
-	    git_commit_tree(&new, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old, new, NULL) < 0 ||
-	    git_email_create_from_diff(&buf, diff, idx, total, git_commit_id(c),
+	if (commit_diff(repo, c, &diff) < 0)
+		goto out;
+	if (git_email_create_from_diff(&buf, diff, idx, total, git_commit_id(c),
 				       git_commit_summary(c), git_commit_body(c),
 				       git_commit_author(c), &opts) < 0) {
 		git_fail("formatting a patch mail");
@@ -380,9 +394,6 @@ int email_for_commit(git_repository *repo, git_commit *c, size_t idx, size_t tot
 out:
 	git_buf_dispose(&buf);
 	git_diff_free(diff);
-	git_tree_free(old);
-	git_tree_free(new);
-	git_commit_free(parent);
 	return ret;
 }
 
@@ -407,18 +418,14 @@ char *diff_paths(const char *diff_text)
 /* The change a (non-merge) commit makes, as git diff text. */
 int diff_text_of_commit(git_repository *repo, git_commit *c, char **out)
 {
-	git_commit *parent = NULL;
-	git_tree *old = NULL, *new = NULL;
 	git_diff *diff = NULL;
 	git_buf buf = {0};
 	int ret = -1;
 
-	if (git_commit_parent(&parent, c, 0) < 0 ||
-	    git_commit_tree(&old, parent) < 0 ||
-	    git_commit_tree(&new, c) < 0 ||
-	    git_diff_tree_to_tree(&diff, repo, old, new, NULL) < 0 ||
-	    git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
-		git_fail("mainline: cannot make the upstream diff");
+	if (commit_diff(repo, c, &diff) < 0)
+		goto out;
+	if (git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH) < 0) {
+		git_fail("the text of a commit's diff");
 		goto out;
 	}
 	*out = xstrndup(buf.ptr, buf.size);
@@ -426,9 +433,6 @@ int diff_text_of_commit(git_repository *repo, git_commit *c, char **out)
 out:
 	git_buf_dispose(&buf);
 	git_diff_free(diff);
-	git_tree_free(old);
-	git_tree_free(new);
-	git_commit_free(parent);
 	return ret;
 }
 
