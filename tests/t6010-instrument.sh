@@ -81,10 +81,12 @@ hooked() {
 	grep -B1 'ltsport_swapin_delay();' "$1" | head -n 1 | grep -q "$READ_RE" || {
 		echo "the call does not follow the read in $1:"
 		grep -n -B2 'ltsport_swapin_delay();' "$1"; return 1; }
-	test "$(grep -c '^static void ltsport_swapin_delay(void)$' "$1")" = 1 &&
-	def=$(grep -n '^static void ltsport_swapin_delay(void)$' "$1" | cut -d: -f1) &&
-	dsp=$(grep -n '^vm_fault_t do_swap_page(' "$1" | cut -d: -f1) &&
-	test "$def" -lt "$dsp" || { echo "no definition before do_swap_page() in $1"; return 1; }
+	def=$(grep -n '^static void ltsport_swapin_delay(void)$' "$1" | cut -d: -f1)
+	dsp=$(grep -n '^vm_fault_t do_swap_page(' "$1" | cut -d: -f1)
+	if ! { test "$(echo "$def" | wc -w)" = 1 && test "$def" -lt "$dsp"; }; then
+		echo "want one definition, before do_swap_page(), in $1"
+		return 1
+	fi
 	for k in every us_min us_max; do
 		test "$(grep -c "^core_param(ltsport_delay_$k, ltsport_delay_$k, uint, 0644);$" "$1")" = 1 ||
 			{ echo "no core_param for ltsport_delay_$k in $1"; return 1; }
