@@ -101,7 +101,7 @@ static char *upstream_findings(struct series_patch *p, const char *script, const
 	return out;
 }
 
-static struct series_patch *patch_by_subject(struct series *s, const char *mail)
+static struct series_patch *patch_by_upstream_id(struct series *s, const char *mail)
 {
 	size_t i;
 
@@ -130,7 +130,7 @@ static int checkpatch_tree(struct ctx *ctx, struct tree_state *ts, struct cp_cou
 		if (!ret)
 			ret = run_checkpatch(script, root, patch, &ours);
 		if (!ret) {
-			struct series_patch *p = patch_by_subject(&ctx->series, mail);
+			struct series_patch *p = patch_by_upstream_id(&ctx->series, mail);
 
 			up = p ? upstream_findings(p, script, root, dir) : NULL;
 			count_findings(ours, up, c);

@@ -79,15 +79,15 @@ static char *port_cell(struct tree_state *ts, json_object *port, int *stale)
 static char *stage_cell(json_object *o)
 {
 	json_object *v;
-	int nw = 0;
+	int nw = 0, quick;
 
 	if (!o)
 		return xstrdup("not run");
 	if (json_object_object_get_ex(o, "new_warnings", &v))
 		nw = json_object_get_int(v);
-	return xprintf("%s%s%s, %d new warning%s", jstr(o, "verdict"),
-		       strcmp(jstr(o, "mode") ? jstr(o, "mode") : "", "quick") ? "" : " (quick)",
-		       "", nw, nw == 1 ? "" : "s");
+	quick = jstr(o, "mode") && !strcmp(jstr(o, "mode"), "quick");
+	return xprintf("%s%s, %d new warning%s", jstr(o, "verdict"), quick ? " (quick)" : "",
+		       nw, nw == 1 ? "" : "s");
 }
 
 static char *checkpatch_cell(const char *dir)

@@ -94,7 +94,6 @@ int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p
 	struct scratch sc = {0};
 	struct spawn_result res = {0};
 	struct sbuf changed = {0};
-	const char *rule = strrchr(p->cocci, '/');
 	int ret;
 
 	ret = scratch_export(&sc, repo, tree, p->files);
@@ -104,7 +103,7 @@ int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p
 		ret = scratch_collect(&sc, repo, tree, out, &changed);
 	if (!ret)
 		*note = xprintf("%s adapted by cocci/fixes/%s (-D %s)", changed.buf,
-				rule ? rule + 1 : p->cocci, mode);
+				base_name(p->cocci), mode);
 	sbuf_release(&changed);
 	spawn_result_release(&res);
 	scratch_release(&sc);

@@ -182,12 +182,10 @@ int ctx_setup(struct ctx *ctx)
 	if (ret < 0 || open_mainline(ctx) < 0 ||
 	    series_load_bodies(&ctx->series, ctx->mainline) < 0 || open_trees(ctx) < 0)
 		return -1;
-	ctx->out_dir = xprintf("%s/%s", ctx->backports ? ctx->backports : "backports",
-			       ctx->series.name);
-	if (!ctx->backports) {
-		free(ctx->out_dir);
+	if (ctx->backports)
+		ctx->out_dir = xprintf("%s/%s", ctx->backports, ctx->series.name);
+	else
 		ctx->out_dir = xprintf("%s/backports/%s", ctx->conf.dir, ctx->series.name);
-	}
 	return 0;
 }
 

@@ -153,6 +153,14 @@ char *dir_of(const char *path)
 	return xstrndup(path, slash - path);
 }
 
+/* The last component of a path, within it. */
+const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 char *path_join(const char *dir, const char *name)
 {
 	if (name[0] == '/')

@@ -13,6 +13,7 @@ int rm_rf(const char *path);
 int path_exists(const char *path);
 int is_dir(const char *path);
 char *dir_of(const char *path);
+const char *base_name(const char *path);
 char *path_join(const char *dir, const char *name);
 char *make_temp_dir(const char *parent, const char *prefix);
 int install_dir(const char *tmp, const char *dest);

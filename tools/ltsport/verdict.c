@@ -103,7 +103,6 @@ int tree_open(struct tree_state *ts, struct tree_conf *conf, const char *conffil
 
 struct marker_scan {
 	struct series *s;
-	struct tree_state *ts;
 	char **marker;		/* per patch: "<commit> carries '<line>'" */
 	git_oid *marker_id;	/* per patch: that commit */
 	char **fixes_marker;	/* per patch: the Fixes: target was backported */
@@ -304,13 +303,6 @@ static enum affected affectedness(struct tree_state *ts, struct series *s, size_
 
 enum content { C_NONE, C_FIXED, C_APPLIES, C_NEITHER };
 
-static const char *rule_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /*
  * The fix's semantic patch in report mode. When it finds the target without
  * the fix, the fix is also applied (patch mode) so that later patches of
@@ -325,22 +317,22 @@ static enum content cocci_content(struct tree_state *ts, struct series_patch *p,
 
 	if (!p->cocci || !path_exists(p->cocci))
 		return C_NONE;
-	progress("%s: %s report", ts->conf->name, rule_name(p->cocci));
+	progress("%s: %s report", ts->conf->name, base_name(p->cocci));
 	if (cocci_report(ts->repo, cur, p, &rep) < 0)
 		return C_NONE;
 	if (rep.missing) {
 		*ev = xprintf("content: %s -D report finds the target without the fix (%s)",
-			      rule_name(p->cocci), rep.first_missing);
+			      base_name(p->cocci), rep.first_missing);
 		c = C_APPLIES;
 		if (cocci_transform(ts->repo, cur, p, "patch", &pv->applied, &note) != 0)
 			pv->applied = NULL;
 	} else if (rep.fixed) {
-		*ev = xprintf("content: %s -D report finds the fix (%s)", rule_name(p->cocci),
+		*ev = xprintf("content: %s -D report finds the fix (%s)", base_name(p->cocci),
 			      rep.first_fixed);
 		c = C_FIXED;
 	} else {
 		*ev = xprintf("content: %s -D report finds neither the fix nor its target",
-			      rule_name(p->cocci));
+			      base_name(p->cocci));
 	}
 	free(note);
 	cocci_report_release(&rep);
@@ -490,7 +482,7 @@ static void marker_scan_release(struct marker_scan *m)
 
 int verdict_tree(struct tree_state *ts, struct series *s)
 {
-	struct marker_scan m = { .s = s, .ts = ts };
+	struct marker_scan m = { .s = s };
 	git_tree *cur = NULL;
 	size_t i;
 	int ret = 0, carried = 0;
