@@ -16,6 +16,8 @@ test_failed=0
 export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
 export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
 export GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'
+# Kernel builds keep using the user's compiler cache, whatever HOME becomes.
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export HOME="$TRASH/home" GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
 mkdir -p "$HOME"
 git config --global user.name 'C O Mitter'

@@ -32,41 +32,6 @@ static const char *const outcome_names[] = {
 	"identical", "equivalent", "differs", "failed",
 };
 
-/* Take patch p out of tree t, the way the tree got it if we know. */
-static int unapply(struct tree_state *ts, struct series_patch *p, struct patch_verdict *pv,
-		   git_tree *t, git_tree **out, const char **how)
-{
-	struct apply_failure fail;
-	char *diff = NULL, *rev, *note = NULL;
-	git_commit *c = NULL;
-	int rc;
-
-	if (pv->has_backport && git_commit_lookup(&c, ts->repo, &pv->backport) == 0) {
-		rc = diff_text_of_commit(ts->repo, c, &diff);
-		git_commit_free(c);
-		if (rc < 0)
-			return -1;
-		*how = "reverting the tree's own commit";
-	} else if (p->cocci) {
-		*how = "the semantic patch in revert mode";
-		rc = cocci_transform(ts->repo, t, p, "revert", out, &note);
-		free(note);
-		return rc;
-	} else if (p->diff) {
-		diff = xstrdup(p->diff);
-		*how = "reverse-applying the upstream patch";
-	} else {
-		*how = "nothing to take it out with";
-		return 1;
-	}
-	rev = reverse_diff_text(diff);
-	rc = apply_diff(ts->repo, t, rev, out, &fail);
-	apply_failure_release(&fail);
-	free(rev);
-	free(diff);
-	return rc;
-}
-
 /* C text without comments and with all runs of white space dropped. */
 static char *normalise(const char *s)
 {
@@ -145,12 +110,12 @@ static enum outcome backtest_one(struct ctx *ctx, struct tree_state *ts, size_t 
 	for (j = s->nr; j-- > k + 1; ) {
 		if (ts->pv[j].v != V_FIXED)
 			continue;
-		if (unapply(ts, &s->patches[j], &ts->pv[j], want, &next, how))
+		if (unapply_patch(ts, &s->patches[j], &ts->pv[j], want, &next, how))
 			goto out;
 		git_tree_free(want);
 		want = next;
 	}
-	if (unapply(ts, &s->patches[k], &ts->pv[k], want, &without, how))
+	if (unapply_patch(ts, &s->patches[k], &ts->pv[k], want, &without, how))
 		goto out;
 	if (ladder_apply(ts->repo, without, &s->patches[k], &a)) {
 		*diff = a.failure ? xstrdup(a.failure) : NULL;

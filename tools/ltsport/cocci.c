@@ -85,27 +85,41 @@ void cocci_report_release(struct cocci_report *rep)
 }
 
 /*
- * Run the fix's semantic patch in mode "patch" or "revert" on the tree.
- * 0 with the new tree, 1 when the rule changed nothing, -1 on error.
+ * Run a semantic patch in mode "patch" or "revert" (any virtual rule) on
+ * the given files of the tree. 0 with the new tree and the changed files
+ * in *changed, 1 when the rule changed nothing, -1 on error.
  */
-int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p,
-		    const char *mode, git_tree **out, char **note)
+int cocci_apply(git_repository *repo, git_tree *tree, const char *rule, const char *files,
+		const char *mode, git_tree **out, char **changed)
 {
 	struct scratch sc = {0};
 	struct spawn_result res = {0};
-	struct sbuf changed = {0};
+	struct sbuf sb = {0};
 	int ret;
 
-	ret = scratch_export(&sc, repo, tree, p->files);
+	ret = scratch_export(&sc, repo, tree, files);
 	if (!ret)
-		ret = run_spatch(&sc, p->cocci, mode, 1, &res);
+		ret = run_spatch(&sc, rule, mode, 1, &res);
 	if (!ret)
-		ret = scratch_collect(&sc, repo, tree, out, &changed);
+		ret = scratch_collect(&sc, repo, tree, out, &sb);
 	if (!ret)
-		*note = xprintf("%s adapted by cocci/fixes/%s (-D %s)", changed.buf,
-				base_name(p->cocci), mode);
-	sbuf_release(&changed);
+		*changed = sbuf_detach(&sb);
+	sbuf_release(&sb);
 	spawn_result_release(&res);
 	scratch_release(&sc);
+	return ret;
+}
+
+/* The fix's own semantic patch, with a note for the stable message. */
+int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p,
+		    const char *mode, git_tree **out, char **note)
+{
+	char *changed = NULL;
+	int ret = cocci_apply(repo, tree, p->cocci, p->files, mode, out, &changed);
+
+	if (!ret)
+		*note = xprintf("%s adapted by cocci/fixes/%s (-D %s)", changed,
+				base_name(p->cocci), mode);
+	free(changed);
 	return ret;
 }

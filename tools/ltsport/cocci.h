@@ -17,6 +17,8 @@ struct cocci_report {
 int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
 		 struct cocci_report *rep);
 void cocci_report_release(struct cocci_report *rep);
+int cocci_apply(git_repository *repo, git_tree *tree, const char *rule, const char *files,
+		const char *mode, git_tree **out, char **changed);
 int cocci_transform(git_repository *repo, git_tree *tree, struct series_patch *p,
 		    const char *mode, git_tree **out, char **note);
 

@@ -18,6 +18,7 @@
 #include "kbuild.h"
 
 #define CONFIG_TIMEOUT 600
+#define CONFIG_STAMP ".ltsport-config"
 
 static double now_s(void)
 {
@@ -49,18 +50,86 @@ static int run_logged(const char *const argv[], const char *cwd, int timeout_s,
 	return ret;
 }
 
-/* tinyconfig + fragment, unless .config is already newer than the fragment. */
+/*
+ * ccache when it is installed (LTSPORT_CCACHE=0 turns it off): the before
+ * and after builds of a tree share most objects, and a fresh build
+ * directory rebuilds from the cache.
+ */
+static int want_ccache(void)
+{
+	const char *env = getenv("LTSPORT_CCACHE");
+	const char *path = getenv("PATH");
+	char *dirs, *d, *save = NULL;
+	int found = 0;
+
+	if ((env && !strcmp(env, "0")) || !path)
+		return 0;
+	dirs = xstrdup(path);
+	for (d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *exe = path_join(d, "ccache");
+
+		found = !access(exe, X_OK);
+		free(exe);
+	}
+	free(dirs);
+	return found;
+}
+
+static char *cc_arg(const struct kbuild *kb)
+{
+	return want_ccache() ? xprintf("CC=ccache %s", kb->cc) : xprintf("CC=%s", kb->cc);
+}
+
+/*
+ * What the config was made from: the toolchain, the fragment's text and
+ * the caller's key (the sources it was made on). The same key again means
+ * the .config is still right and configuring is skipped.
+ */
+static char *config_key(const struct kbuild *kb)
+{
+	char *frag = NULL, *key;
+
+	if (read_file(kb->fragment, &frag, NULL) < 0)
+		return NULL;
+	key = xprintf("cc %s\nsources %s\n%s", kb->cc, kb->key ? kb->key : "-", frag);
+	free(frag);
+	return key;
+}
+
+static int config_is_current(const struct kbuild *kb, const char *key)
+{
+	char *cfg = path_join(kb->obj, ".config");
+	char *stamp = path_join(kb->obj, CONFIG_STAMP), *text = NULL;
+	int same;
+
+	same = path_exists(cfg) && !read_file_quiet(stamp, &text) && !strcmp(text, key);
+	free(text);
+	free(stamp);
+	free(cfg);
+	return same;
+}
+
+/* tinyconfig + fragment, unless the stamp says .config was made from the same. */
 int kbuild_config(struct kbuild *kb, const char *log)
 {
 	char *cfg = path_join(kb->obj, ".config");
+	char *stamp = path_join(kb->obj, CONFIG_STAMP);
 	char *merge = path_join(kb->src, "scripts/kconfig/merge_config.sh");
-	char *objarg = xprintf("O=%s", kb->obj), *ccarg = xprintf("CC=%s", kb->cc);
+	char *objarg = xprintf("O=%s", kb->obj), *ccarg = cc_arg(kb);
 	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
 	const char *const tiny[] = { "make", "-s", objarg, ccarg, hostcc, "tinyconfig", NULL };
 	const char *const merged[] = { "sh", merge, "-m", "-O", kb->obj, cfg, kb->fragment, NULL };
 	const char *const olddef[] = { "make", "-s", objarg, ccarg, hostcc, "olddefconfig", NULL };
-	int status = 0, ret;
+	char *key = config_key(kb);
+	int status = 0, ret = -1;
 
+	if (!key)
+		goto out;
+	if (config_is_current(kb, key)) {
+		ret = 0;
+		goto out;
+	}
+	unlink(stamp);
 	ret = mkdir_p(kb->obj);
 	if (!ret)
 		ret = run_logged(tiny, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
@@ -70,7 +139,12 @@ int kbuild_config(struct kbuild *kb, const char *log)
 		ret = run_logged(olddef, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
 	if (!ret && status)
 		ret = error("%s: configuring failed (exit %d); see %s", kb->src, status, log);
+	if (!ret)
+		ret = write_file_atomic(stamp, key, strlen(key));
+out:
+	free(key);
 	free(cfg);
+	free(stamp);
 	free(merge);
 	free(objarg);
 	free(ccarg);
@@ -105,7 +179,7 @@ int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 		struct kbuild_result *res)
 {
 	const char *argv[32];
-	char *objarg = xprintf("O=%s", kb->obj), *ccarg = xprintf("CC=%s", kb->cc);
+	char *objarg = xprintf("O=%s", kb->obj), *ccarg = cc_arg(kb);
 	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
 	char *jobs = xprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	size_t n = 0, i;

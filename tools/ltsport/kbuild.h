@@ -12,6 +12,7 @@ struct kbuild {
 	const char *obj;
 	const char *cc;		/* gcc-12, gcc-11, clang-14, ... */
 	const char *fragment;	/* tools/kconfig/... (absolute) */
+	const char *key;	/* what the sources are, for the config stamp */
 	const char *const *extra;	/* more make arguments, e.g. C=2 CHECK=sparse */
 	int timeout_s;
 };

@@ -25,9 +25,7 @@ struct tree_build {
 	const struct build_run *run;
 	struct ctx *ctx;
 	struct tree_state *ts;
-	char *work;		/* backports/.work/<tree> */
-	char *src;
-	char *obj;
+	struct kstage ks;
 	char *out;		/* backports/<series>/<tree> */
 	git_commit *after;	/* the ported branch, or NULL */
 	char **targets;
@@ -44,9 +42,7 @@ static void tree_build_release(struct tree_build *tb)
 	for (i = 0; i < tb->ntargets; i++)
 		free(tb->targets[i]);
 	free(tb->targets);
-	free(tb->work);
-	free(tb->src);
-	free(tb->obj);
+	kstage_release(&tb->ks);
 	free(tb->out);
 	git_commit_free(tb->after);
 	kbuild_result_release(&tb->before);
@@ -113,7 +109,7 @@ static int find_after(struct tree_build *tb)
 static int build_side(struct tree_build *tb, struct kbuild *kb, const char *name,
 		      struct kbuild_result *res)
 {
-	char *log = xprintf("%s/%s-%s.log", tb->work, tb->run->name, name);
+	char *log = xprintf("%s/%s-%s.log", tb->ks.work, tb->run->name, name);
 
 	progress("%s: %s %s the series", tb->ts->conf->name, tb->run->name, name);
 	if (kbuild_make(kb, (const char *const *)tb->targets, log, res) < 0) {
@@ -145,7 +141,7 @@ static void print_build(struct tree_build *tb, const char *verdict)
 	else
 		printf(" (before %.0f s, after %.0f s, %zu new warning%s)", tb->before.seconds,
 		       tb->res_after.seconds, tb->nnew, tb->nnew == 1 ? "" : "s");
-	printf("; logs in %s\n", tb->work);
+	printf("; logs in %s\n", tb->ks.work);
 	if (tb->nnew)
 		printf("%s", tb->new_warnings.buf);
 }
@@ -179,38 +175,51 @@ static int write_result(struct tree_build *tb, const char *verdict, const struct
 }
 
 /*
- * Write a commit's sources to src. src.commit says what src holds, so a
- * later run writes only the files that differ and make stays incremental;
- * it is removed first, so a killed checkout is never trusted.
+ * Write a git tree's files to src. src.tree says what src holds, so a later
+ * run writes only the files that differ and make stays incremental; it is
+ * removed first, so a killed checkout is never trusted.
  */
-static int checkout_side(struct tree_build *tb, git_commit *c)
+int kstage_checkout(struct kstage *ks, git_tree *tree)
 {
-	char *stamp = path_join(tb->work, "src.commit"), *text = NULL;
+	char *stamp = path_join(ks->work, "src.tree"), *text = NULL;
 	char sha[GIT_OID_HEXSZ + 1];
-	git_commit *held = NULL;
-	git_tree *tree = NULL, *base = NULL;
+	git_tree *base = NULL;
 	git_oid id;
 	int ret = -1;
 
 	if (!read_file_quiet(stamp, &text) && !git_oid_fromstrn(&id, text, GIT_OID_HEXSZ) &&
-	    !git_commit_lookup(&held, tb->ts->repo, &id) && is_dir(tb->src))
-		git_commit_tree(&base, held);
+	    is_dir(ks->src)) {
+		if (git_oid_equal(&id, git_tree_id(tree))) {
+			ret = 0;
+			goto out;
+		}
+		git_tree_lookup(&base, ks->ts->repo, &id);
+	}
 	git_error_clear();
-	if (!base && (rm_rf(tb->src) < 0 || mkdir_p(tb->src) < 0))
+	if (!base && (rm_rf(ks->src) < 0 || mkdir_p(ks->src) < 0))
 		goto out;
 	unlink(stamp);
-	progress("%s: writing the sources to %s", tb->ts->conf->name, tb->src);
-	if (git_commit_tree(&tree, c) < 0 ||
-	    checkout_to_dir(tb->ts->repo, tree, base, tb->src) < 0)
+	progress("%s: writing the sources to %s", ks->ts->conf->name, ks->src);
+	if (checkout_to_dir(ks->ts->repo, tree, base, ks->src) < 0)
 		goto out;
-	git_oid_tostr(sha, sizeof(sha), git_commit_id(c));
+	git_oid_tostr(sha, sizeof(sha), git_tree_id(tree));
 	ret = write_file_atomic(stamp, sha, strlen(sha));
 out:
 	free(text);
 	free(stamp);
-	git_tree_free(tree);
 	git_tree_free(base);
-	git_commit_free(held);
+	return ret;
+}
+
+static int checkout_side(struct tree_build *tb, git_commit *c)
+{
+	git_tree *tree = NULL;
+	int ret;
+
+	if (git_commit_tree(&tree, c) < 0)
+		return git_fail(tb->ts->conf->name);
+	ret = kstage_checkout(&tb->ks, tree);
+	git_tree_free(tree);
 	return ret;
 }
 
@@ -228,29 +237,63 @@ static char *work_dir(struct ctx *ctx, struct tree_state *ts)
 	return real;
 }
 
+int kstage_open(struct kstage *ks, struct ctx *ctx, struct tree_state *ts)
+{
+	memset(ks, 0, sizeof(*ks));
+	ks->ts = ts;
+	if (!ts->conf->kconfig)
+		return error("%s: no kconfig = fragment in %s; name one from tools/kconfig/",
+			     ts->conf->name, ctx->conf.file);
+	ks->work = work_dir(ctx, ts);
+	if (!ks->work)
+		return -1;
+	ks->src = path_join(ks->work, "src");
+	ks->obj = path_join(ks->work, "obj");
+	git_oid_tostr(ks->key, sizeof(ks->key), git_commit_id(ts->tip));
+	ks->kb.src = ks->src;
+	ks->kb.obj = ks->obj;
+	ks->kb.cc = ts->conf->toolchain ? ts->conf->toolchain : "gcc";
+	ks->kb.fragment = ts->conf->kconfig;
+	ks->kb.key = ks->key;
+	ks->kb.timeout_s = BUILD_TIMEOUT;
+	return 0;
+}
+
+/*
+ * Configure on what src holds now. A tree or toolchain that cannot even
+ * configure is a verdict, not our error: *failure says so, 0 is returned.
+ */
+int kstage_config(struct kstage *ks, char **failure)
+{
+	char *cfglog = path_join(ks->work, "config.log");
+
+	*failure = NULL;
+	unlink(cfglog);
+	if (kbuild_config(&ks->kb, cfglog) < 0)
+		*failure = xprintf("configuring failed; see %s", cfglog);
+	free(cfglog);
+	return 0;
+}
+
+void kstage_release(struct kstage *ks)
+{
+	free(ks->work);
+	free(ks->src);
+	free(ks->obj);
+	memset(ks, 0, sizeof(*ks));
+}
+
 int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *run)
 {
 	struct tree_build tb = { .ctx = ctx, .ts = ts, .run = run };
-	struct kbuild kb = { .timeout_s = BUILD_TIMEOUT, .extra = run->extra };
 	git_tree *before = NULL, *after = NULL;
-	char *cfglog = NULL;
 	const char *verdict;
 	int ret = -1;
 
-	tb.work = work_dir(ctx, ts);
-	if (!tb.work)
+	if (kstage_open(&tb.ks, ctx, ts) < 0)
 		goto out;
-	tb.src = path_join(tb.work, "src");
-	tb.obj = path_join(tb.work, "obj");
+	tb.ks.kb.extra = run->extra;
 	tb.out = path_join(ctx->out_dir, ts->conf->name);
-	kb.src = tb.src;
-	kb.obj = tb.obj;
-	kb.cc = ts->conf->toolchain ? ts->conf->toolchain : "gcc";
-	kb.fragment = ts->conf->kconfig;
-	if (!kb.fragment) {
-		ret = error("%s: no kconfig = fragment in %s", ts->conf->name, ctx->conf.file);
-		goto out;
-	}
 	if (find_after(&tb) < 0 || git_commit_tree(&before, ts->tip) < 0 ||
 	    (tb.after && git_commit_tree(&after, tb.after) < 0))
 		goto out;
@@ -258,19 +301,13 @@ int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *r
 		quick_targets(&tb, before, after);
 	else
 		add_target(&tb, "bzImage");
-	if (checkout_side(&tb, ts->tip) < 0)
+	if (checkout_side(&tb, ts->tip) < 0 || kstage_config(&tb.ks, &tb.before.first_error) < 0)
 		goto out;
-	cfglog = path_join(tb.work, "config.log");
-	unlink(cfglog);
-	if (kbuild_config(&kb, cfglog) < 0) {
-		/* a tree or toolchain that cannot even configure: a verdict, not our error */
-		tb.before.first_error = xprintf("configuring failed; see %s", cfglog);
-	} else if (build_side(&tb, &kb, "before", &tb.before) < 0) {
+	if (!tb.before.first_error && build_side(&tb, &tb.ks.kb, "before", &tb.before) < 0)
 		goto out;
-	}
 	if (tb.after && tb.before.ok &&
 	    (checkout_side(&tb, tb.after) < 0 ||
-	     build_side(&tb, &kb, "after", &tb.res_after) < 0))
+	     build_side(&tb, &tb.ks.kb, "after", &tb.res_after) < 0))
 		goto out;
 	tb.nnew = kbuild_new_warnings(&tb.before, &tb.res_after, &tb.new_warnings);
 	verdict = build_verdict(&tb);
@@ -279,7 +316,6 @@ int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *r
 	if (!ret)
 		ret = strcmp(verdict, "builds") && strcmp(verdict, "builds (nothing ported)");
 out:
-	free(cfglog);
 	git_tree_free(before);
 	git_tree_free(after);
 	tree_build_release(&tb);

@@ -18,6 +18,7 @@
 #include "gitops.h"
 #include "spawn.h"
 #include "scratch.h"
+#include "verdict.h"
 #include "cocci.h"
 #include "ladder.h"
 
@@ -174,4 +175,43 @@ void adaptation_release(struct adaptation *a)
 	free(a->failure);
 	git_tree_free(a->tree);
 	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * Take patch p out of tree t, the way the tree got it if we know: the
+ * tree's own commit, else the fix's semantic patch in revert mode, else the
+ * upstream diff reversed. 0 with *out, 1 when nothing could take it out.
+ */
+int unapply_patch(struct tree_state *ts, struct series_patch *p, struct patch_verdict *pv,
+		   git_tree *t, git_tree **out, const char **how)
+{
+	struct apply_failure fail;
+	char *diff = NULL, *rev, *note = NULL;
+	git_commit *c = NULL;
+	int rc;
+
+	if (pv->has_backport && git_commit_lookup(&c, ts->repo, &pv->backport) == 0) {
+		rc = diff_text_of_commit(ts->repo, c, &diff);
+		git_commit_free(c);
+		if (rc < 0)
+			return -1;
+		*how = "reverting the tree's own commit";
+	} else if (p->cocci) {
+		*how = "the semantic patch in revert mode";
+		rc = cocci_transform(ts->repo, t, p, "revert", out, &note);
+		free(note);
+		return rc;
+	} else if (p->diff) {
+		diff = xstrdup(p->diff);
+		*how = "reverse-applying the upstream patch";
+	} else {
+		*how = "nothing to take it out with";
+		return 1;
+	}
+	rev = reverse_diff_text(diff);
+	rc = apply_diff(ts->repo, t, rev, out, &fail);
+	apply_failure_release(&fail);
+	free(rev);
+	free(diff);
+	return rc;
 }

@@ -5,6 +5,8 @@
 #include <git2.h>
 
 struct series_patch;
+struct tree_state;
+struct patch_verdict;
 
 /* How one patch was carried onto one tree. */
 struct adaptation {
@@ -17,5 +19,7 @@ struct adaptation {
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 struct adaptation *out);
 void adaptation_release(struct adaptation *a);
+int unapply_patch(struct tree_state *ts, struct series_patch *p, struct patch_verdict *pv,
+		  git_tree *t, git_tree **out, const char **how);
 
 #endif

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "per-tree matrix: verdicts, stage results, what to do next" },
 	{ "check", cmd_check, "checkpatch and sparse on what port produced (new findings only)" },
 	{ "build", cmd_build, "build-test every tree before and after the series" },
+	{ "repro", cmd_repro, "boot each tree's kernel before and after the series with the reproducer" },
 	{ "backtest", cmd_backtest, "take out fixes humans backported, port them again, compare" },
 	{ "trees", cmd_trees, "trees import TARBALL: make a git tree from a kernel source tarball" },
 };

@@ -115,6 +115,49 @@ static struct series_patch *find_patch(struct series *s, const char *name)
 	return NULL;
 }
 
+/* Paths in series.conf are relative to the series directory. */
+static char *series_path(struct series *s, const char *value)
+{
+	return value[0] == '/' ? xstrdup(value) : path_join(s->dir, value);
+}
+
+static int set_repro_entry(struct series *s, const char *file, int line, const char *key,
+			   const char *value)
+{
+	struct series_repro *r = &s->repro;
+	char **field = !strcmp(key, "dir") ? &r->dir :
+		       !strcmp(key, "instrument") ? &r->instrument :
+		       !strcmp(key, "files") ? &r->files :
+		       !strcmp(key, "cmdline") ? &r->cmdline : NULL;
+
+	if (!field)
+		return error("%s:%d: unknown key '%s' in [repro]; known: dir, instrument, files, cmdline",
+			     file, line, key);
+	if (!value || !*value)
+		return error("%s:%d: [repro] %s is empty; give it a value or remove the line",
+			     file, line, key);
+	free(*field);
+	*field = field == &r->dir || field == &r->instrument ? series_path(s, value) :
+		 xstrdup(value);
+	return 0;
+}
+
+static int check_repro(struct series *s, const char *file)
+{
+	struct series_repro *r = &s->repro;
+	int line = conf_line_of(file, "repro", NULL, NULL);
+
+	if (!line)
+		return 0;
+	if (!r->dir)
+		return error("%s:%d: [repro] needs dir = <the directory whose Makefile builds the guest>",
+			     file, line);
+	if (r->instrument && !r->files)
+		return error("%s:%d: [repro] has an instrument rule but no files = <the files it changes>",
+			     file, line);
+	return 0;
+}
+
 static int set_patch_entry(struct series *s, const char *file, const git_config_entry *e)
 {
 	const char *first = strchr(e->name, '.');
@@ -132,8 +175,12 @@ static int set_patch_entry(struct series *s, const char *file, const git_config_
 		s->name = xstrdup(e->value);
 		goto out;
 	}
+	if (!strcmp(sec, "repro") && !sub) {
+		ret = set_repro_entry(s, file, line, key, e->value);
+		goto out;
+	}
 	if (strcmp(sec, "patch") || !sub) {
-		ret = error("%s:%d: unknown key '%s'; expected [series] name or [patch \"NAME\"] sections",
+		ret = error("%s:%d: unknown key '%s'; expected [series] name, [repro] or [patch \"NAME\"] sections",
 			    file, line, e->name);
 		goto out;
 	}
@@ -216,6 +263,8 @@ static int read_series_conf(struct series *s)
 		ret = git_fail(file);
 	for (i = 0; !ret && i < s->nr; i++)
 		ret = check_patch(s, file, &s->patches[i]);
+	if (!ret)
+		ret = check_repro(s, file);
 out:
 	git_config_iterator_free(it);
 	git_config_free(cfg);
@@ -485,6 +534,10 @@ void series_release(struct series *s)
 		git_signature_free(p->sig);
 	}
 	free(s->patches);
+	free(s->repro.dir);
+	free(s->repro.instrument);
+	free(s->repro.files);
+	free(s->repro.cmdline);
 	free(s->name);
 	free(s->dir);
 	memset(s, 0, sizeof(*s));

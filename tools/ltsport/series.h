@@ -25,9 +25,18 @@ struct series_patch {
 	git_signature *sig;	/* upstream author and date */
 };
 
+/* How the series is proven in QEMU ([repro] in series.conf). */
+struct series_repro {
+	char *dir;		/* builds the guest: make -C dir O=... */
+	char *instrument;	/* semantic patch for the reproducer kernels */
+	char *files;		/* the files it changes */
+	char *cmdline;		/* kernel command line words for the guest */
+};
+
 struct series {
 	char *name;
 	char *dir;
+	struct series_repro repro;
 	struct series_patch *patches;
 	size_t nr;
 };

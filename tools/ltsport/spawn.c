@@ -70,6 +70,23 @@ static int drain(int fd, long deadline, struct sbuf *sb)
 }
 
 /*
+ * Wait for the child until the deadline: a program that closed its output
+ * early is still held to its time limit. 1 when the deadline passed.
+ */
+static int reap(pid_t pid, long deadline, int *wst)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, wst, WNOHANG);
+
+		if (r == pid || (r < 0 && errno != EINTR))
+			return 0;
+		if (now_ms() >= deadline)
+			return 1;
+		usleep(20000);
+	}
+}
+
+/*
  * Run argv with a time limit. Returns 0 when the program ran (its exit
  * status is in res), -1 when it could not be started or was killed at its
  * time limit; the error names the program and what to do.
@@ -79,6 +96,7 @@ int spawn_run(const char *const argv[], const char *cwd, int timeout_s,
 {
 	struct sbuf sb = {0};
 	int pipefd[2], wst = 0;
+	long deadline;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -94,12 +112,16 @@ int spawn_run(const char *const argv[], const char *cwd, int timeout_s,
 		child(argv, cwd, pipefd[1], errlog);
 	setpgid(pid, pid);
 	close(pipefd[1]);
-	res->timed_out = drain(pipefd[0], now_ms() + timeout_s * 1000L, &sb) == 1;
+	deadline = now_ms() + timeout_s * 1000L;
+	res->timed_out = drain(pipefd[0], deadline, &sb) == 1;
 	close(pipefd[0]);
-	if (res->timed_out)
+	if (!res->timed_out)
+		res->timed_out = reap(pid, deadline, &wst);
+	if (res->timed_out) {
 		kill(-pid, SIGKILL);
-	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
-		;
+		while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+			;
+	}
 	res->out = sbuf_detach(&sb);
 	res->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 	if (res->timed_out)
