@@ -38,7 +38,8 @@ repro:
 # Every test, then again under ASan/UBSan those that run ltsport itself (the
 # others exercise spatch rules and the reproducer, not our C). prove prints
 # the summary CI reads.
-ASAN_TESTS = $(wildcard tests/t00*.sh) tests/t3010-port-eras.sh tests/t4000-real-trees.sh
+ASAN_TESTS = $(wildcard tests/t00*.sh) tests/t3010-port-eras.sh tests/t4000-real-trees.sh \
+	tests/t6020-repro.sh
 
 check: deps ltsport ltsport-asan
 	prove -f tests/t[0-9]*.sh
@@ -57,6 +58,7 @@ run: deps ltsport
 	./ltsport check
 	./ltsport build --quick
 	-./ltsport backtest
+	-./ltsport repro
 	./ltsport report
 	@echo "ltsport: backports are in backports/swap-race/<tree>/ (quilt series) and on the branches ltsport/swap-race/<tree> of trees/<tree>"
 

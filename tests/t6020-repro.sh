@@ -171,8 +171,7 @@ test_expect_success 'a hung guest is killed at --timeout: its own verdict, with 
 	test "$(cat rc)" = 1 &&
 	grep -q "^shipped: before (.*): no result: the guest was still running at the time limit (hang?)$" out &&
 	grep -q "LTSPORT-GUEST kernel=6.1.0-fake" out &&
-	grep -q "^shipped: repro: not proven: the before kernel gave no result$" out &&
-	grep -q "killed after its time limit of 3 s" err
+	grep -q "^shipped: repro: not proven: the before kernel gave no result$" out
 '
 
 test_expect_success 'a kernel panic is named' '

@@ -2,7 +2,7 @@
 /*
  * ltsport report: one row per tree a maintainer can act on: the verdicts,
  * then what each stage left in backports/<series>/<tree>/ (port, build,
- * sparse, checkpatch), and what to do next. A stage that did not run says
+ * sparse, checkpatch, repro), and what to do next. A stage that did not run says
  * so; a result made on another commit of the tree is marked stale.
  */
 #include <stdio.h>
@@ -27,6 +27,8 @@ struct row {
 	char *build;
 	char *sparse;
 	char *checkpatch;
+	char *repro;
+	int proven;
 	char *action;
 };
 
@@ -117,6 +119,23 @@ static char *checkpatch_cell(const char *dir)
 	return cell;
 }
 
+static char *repro_cell(struct tree_state *ts, json_object *o, int *proven)
+{
+	char sha[GIT_OID_HEXSZ + 1];
+	const char *tip = jstr(o, "tip");
+	json_object *v;
+	int stale;
+
+	if (!o)
+		return xstrdup("not run");
+	git_oid_tostr(sha, sizeof(sha), git_commit_id(ts->tip));
+	stale = tip && strcmp(tip, sha);
+	*proven = !stale && json_object_object_get_ex(o, "proven", &v) &&
+		  json_object_get_boolean(v);
+	return xprintf("%s%s", jstr(o, "verdict") ? jstr(o, "verdict") : "?",
+		       stale ? " STALE" : "");
+}
+
 static int stage_failed(const char *cell)
 {
 	return strcmp(cell, "not run") && strncmp(cell, "builds", 6);
@@ -145,6 +164,10 @@ static char *next_action(struct tree_state *ts, struct row *r, int stale, int po
 	if (!strcmp(r->build, "not run") || !strcmp(r->sparse, "not run") ||
 	    !strcmp(r->checkpatch, "not run"))
 		return xstrdup("run ltsport check and build");
+	if (!strcmp(r->repro, "not run") || strstr(r->repro, "STALE"))
+		return xstrdup("run ltsport repro (the proof in QEMU), then review and send");
+	if (!r->proven)
+		return xstrdup("look into the repro: see repro-before.log and repro-after.log");
 	return xstrdup("review the series and send it");
 }
 
@@ -154,6 +177,7 @@ static void fill_row(struct ctx *ctx, struct tree_state *ts, struct row *r)
 	json_object *port = load_json(dir, "port.json");
 	json_object *build = load_json(dir, "build.json");
 	json_object *sparse = load_json(dir, "sparse.json");
+	json_object *repro = load_json(dir, "repro.json");
 	int stale = 0;
 
 	r->tree = ts->conf->name;
@@ -162,10 +186,12 @@ static void fill_row(struct ctx *ctx, struct tree_state *ts, struct row *r)
 	r->build = stage_cell(build);
 	r->sparse = stage_cell(sparse);
 	r->checkpatch = checkpatch_cell(dir);
+	r->repro = ts->repo ? repro_cell(ts, repro, &r->proven) : xstrdup("-");
 	r->action = next_action(ts, r, stale, port != NULL);
 	json_object_put(port);
 	json_object_put(build);
 	json_object_put(sparse);
+	json_object_put(repro);
 	free(dir);
 }
 
@@ -175,6 +201,7 @@ static void row_release(struct row *r)
 	free(r->build);
 	free(r->sparse);
 	free(r->checkpatch);
+	free(r->repro);
 	free(r->action);
 }
 
@@ -192,8 +219,9 @@ static void print_text(struct ctx *ctx, struct row *rows)
 			       verdict_name(ts->pv[k].v));
 		printf("%s\n", ts->repo ? ")" : "");
 		if (ts->repo)
-			printf("  port: %s\n  build: %s\n  sparse: %s\n  checkpatch: %s\n",
-			       rows[i].port, rows[i].build, rows[i].sparse, rows[i].checkpatch);
+			printf("  port: %s\n  build: %s\n  sparse: %s\n  checkpatch: %s\n  repro: %s\n",
+			       rows[i].port, rows[i].build, rows[i].sparse, rows[i].checkpatch,
+			       rows[i].repro);
 		printf("  next: %s\n", rows[i].action);
 	}
 }
@@ -212,6 +240,7 @@ static void print_json(struct ctx *ctx, struct row *rows)
 		json_object_object_add(o, "build", json_object_new_string(rows[i].build));
 		json_object_object_add(o, "sparse", json_object_new_string(rows[i].sparse));
 		json_object_object_add(o, "checkpatch", json_object_new_string(rows[i].checkpatch));
+		json_object_object_add(o, "repro", json_object_new_string(rows[i].repro));
 		json_object_object_add(o, "next", json_object_new_string(rows[i].action));
 		json_object_array_add(arr, o);
 	}

@@ -89,10 +89,10 @@ static int reap(pid_t pid, long deadline, int *wst)
 /*
  * Run argv with a time limit. Returns 0 when the program ran (its exit
  * status is in res), -1 when it could not be started or was killed at its
- * time limit; the error names the program and what to do.
+ * time limit (res->timed_out, said by the caller).
  */
-int spawn_run(const char *const argv[], const char *cwd, int timeout_s,
-	      const char *errlog, struct spawn_result *res)
+int spawn_run_limited(const char *const argv[], const char *cwd, int timeout_s,
+		      const char *errlog, struct spawn_result *res)
 {
 	struct sbuf sb = {0};
 	int pipefd[2], wst = 0;
@@ -125,11 +125,22 @@ int spawn_run(const char *const argv[], const char *cwd, int timeout_s,
 	res->out = sbuf_detach(&sb);
 	res->status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 	if (res->timed_out)
-		return error("%s: killed after its time limit of %d s%s%s", argv[0], timeout_s,
-			     errlog ? "; see " : "", errlog ? errlog : "");
+		return -1;
 	if (res->status == 127)
 		return error("%s: not found; install it (see tools/install-deps.sh)", argv[0]);
 	return 0;
+}
+
+/* spawn_run_limited(), saying so when the time limit killed the program. */
+int spawn_run(const char *const argv[], const char *cwd, int timeout_s,
+	      const char *errlog, struct spawn_result *res)
+{
+	int ret = spawn_run_limited(argv, cwd, timeout_s, errlog, res);
+
+	if (ret < 0 && res->timed_out)
+		return error("%s: killed after its time limit of %d s%s%s", argv[0], timeout_s,
+			     errlog ? "; see " : "", errlog ? errlog : "");
+	return ret;
 }
 
 void spawn_result_release(struct spawn_result *res)

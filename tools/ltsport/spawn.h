@@ -8,6 +8,8 @@ struct spawn_result {
 	char *out;		/* captured standard output */
 };
 
+int spawn_run_limited(const char *const argv[], const char *cwd, int timeout_s,
+		      const char *errlog, struct spawn_result *res);
 int spawn_run(const char *const argv[], const char *cwd, int timeout_s,
 	      const char *errlog, struct spawn_result *res);
 void spawn_result_release(struct spawn_result *res);

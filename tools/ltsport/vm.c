@@ -162,7 +162,8 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 	r->init_at = -1;
 	unlink(b->console);
 	unlink(errlog);
-	ret = spawn_run(argv, NULL, b->timeout_s, errlog, &res);
+	/* a boot killed at its time limit is a verdict (a hang), not an error */
+	ret = spawn_run_limited(argv, NULL, b->timeout_s, errlog, &res);
 	r->wall = now_s() - t0;
 	r->timed_out = res.timed_out;
 	if (ret < 0 && !res.timed_out)
