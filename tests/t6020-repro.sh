@@ -135,6 +135,17 @@ test_expect_success 'a tree with the whole series: both taken out before, the tr
 	grep -q "^full: repro: proven" out
 '
 
+test_expect_success '--mid: the after kernel without patch 2 boots too, for its throughput' '
+	: >"$FAKE_LOG" &&
+	lt repro --tree shipped --accel tcg --mid &&
+	cat out && test "$(cat rc)" = 0 &&
+	grep -q "^shipped: mid (after with 01626a182302 taken out by the semantic patch in revert mode): no loss in 50 rounds, 60.0 s (6000 writes/s" out &&
+	test "$(grep -c "^make .*bzImage" "$FAKE_LOG")" = 3 &&
+	test "$(grep -c "^qemu tcg fixed instrumented .*ltsport.seconds=60 " "$FAKE_LOG")" = 2 &&
+	test "$(jq -r .mid.result backports/swap-race/shipped/repro.json)" = clean &&
+	grep -q "^LTSPORT-REPRO result=clean" backports/swap-race/shipped/repro-mid.log
+'
+
 test_expect_success 'after runs 10x the first loss when that is more than 60 s' '
 	: >"$FAKE_LOG" &&
 	FAKE_FIRST=7.5 lt repro --tree shipped --accel tcg &&

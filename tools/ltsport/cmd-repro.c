@@ -36,11 +36,14 @@ static const char repro_usage[] =
 	"  --accel A          kvm, tcg or auto [auto: KVM if a probe boot works]\n"
 	"  --append WORDS     more guest kernel command line (after the series')\n"
 	"  --timeout N        kill QEMU after N s [2 x the guest's budget + 240]\n"
+	"  --mid              also boot the after kernel without the series' last patch\n"
+	"                     (for this series: patch 1 alone), to compare throughput\n"
 	COMMON_USAGE;
 
 struct repro_opts {
 	int seconds;
 	int timeout_s;			/* 0: from the budget */
+	int mid;
 	const char *accel;
 	const char *append;
 };
@@ -69,7 +72,7 @@ struct tree_repro {
 	struct repro_run *run;
 	struct tree_state *ts;
 	struct kstage ks;
-	struct side before, after;
+	struct side before, after, mid;
 	int required_s;
 	char *verdict;
 	int proven;
@@ -147,6 +150,32 @@ static int make_after(struct tree_repro *tr)
 	git_commit_free(c);
 	free(ref);
 	return ret;
+}
+
+/*
+ * The after kernel without the series' last patch: what a follow-up fix is
+ * worth shows in the throughput of the two.
+ */
+static int make_mid(struct tree_repro *tr)
+{
+	struct series *s = &tr->run->ctx->series;
+	struct series_patch *last = &s->patches[s->nr - 1];
+	struct patch_verdict pv = tr->ts->pv[s->nr - 1];
+	const char *by = "?";
+
+	if (s->nr < 2) {
+		tr->mid.failure = xstrdup("the series has one patch: no mid kernel");
+		return 0;
+	}
+	/* the after tree has the last patch whether or not the tip does */
+	pv.has_backport = 0;
+	if (unapply_patch(tr->ts, last, &pv, tr->after.tree, &tr->mid.tree, &by)) {
+		tr->mid.failure = xprintf("cannot take %.12s out of the after tree (%s)",
+					  last->upstream, by);
+		return 0;
+	}
+	tr->mid.how = xprintf("after with %.12s taken out by %s", last->upstream, by);
+	return 0;
 }
 
 /* The same race-window instrumentation on both kernels. */
@@ -347,7 +376,7 @@ static int write_results(struct tree_repro *tr)
 	char *out = path_join(ctx->out_dir, tr->ts->conf->name), *path = NULL;
 	char tip[GIT_OID_HEXSZ + 1];
 	struct sbuf sb = {0};
-	struct side *sides[] = { &tr->before, &tr->after };
+	struct side *sides[] = { &tr->before, &tr->after, &tr->mid };
 	size_t i;
 	int ret = mkdir_p(out);
 
@@ -373,6 +402,8 @@ static int write_results(struct tree_repro *tr)
 	sbuf_add_json(&sb, tr->run->cmdline);
 	add_side_json(&sb, tr, &tr->before);
 	add_side_json(&sb, tr, &tr->after);
+	if (tr->run->o->mid)
+		add_side_json(&sb, tr, &tr->mid);
 	sbuf_adds(&sb, "}\n");
 	path = path_join(out, "repro.json");
 	if (!ret)
@@ -396,24 +427,28 @@ static void print_side(struct tree_repro *tr, struct side *sd)
 
 static int prepare_sides(struct tree_repro *tr)
 {
+	struct side *sides[] = { &tr->before, &tr->after, &tr->mid };
+	size_t i, n = tr->run->o->mid ? 3 : 2;
+
 	if (make_before(tr) < 0 || make_after(tr) < 0)
 		return -1;
-	if (!tr->before.failure && instrument(tr, &tr->before) < 0)
+	if (n == 3 && !tr->after.failure && make_mid(tr) < 0)
 		return -1;
-	if (!tr->after.failure && instrument(tr, &tr->after) < 0)
-		return -1;
+	for (i = 0; i < n; i++)
+		if (!sides[i]->failure && instrument(tr, sides[i]) < 0)
+			return -1;
 	if (tr->before.failure || tr->after.failure)
 		return 0;
 	if (kstage_open(&tr->ks, tr->run->ctx, tr->ts) < 0)
 		return -1;
-	tr->before.image = path_join(tr->ks.work, "repro-before.bzImage");
-	tr->after.image = path_join(tr->ks.work, "repro-after.bzImage");
-	tr->before.console = path_join(tr->ks.work, "repro-before.console");
-	tr->after.console = path_join(tr->ks.work, "repro-after.console");
-	if (build_kernel(tr, &tr->before) < 0)
-		return -1;
-	if (!tr->before.failure && build_kernel(tr, &tr->after) < 0)
-		return -1;
+	for (i = 0; i < n; i++) {
+		sides[i]->image = xprintf("%s/repro-%s.bzImage", tr->ks.work, sides[i]->name);
+		sides[i]->console = xprintf("%s/repro-%s.console", tr->ks.work, sides[i]->name);
+	}
+	for (i = 0; i < n; i++)
+		if (!sides[i]->failure && (i == 0 || !tr->before.failure) &&
+		    build_kernel(tr, sides[i]) < 0)
+			return -1;
 	return 0;
 }
 
@@ -441,7 +476,7 @@ static int pick_accel(struct tree_repro *tr)
 static int repro_tree(struct repro_run *run, struct tree_state *ts)
 {
 	struct tree_repro tr = { .run = run, .ts = ts, .before.name = "before",
-				 .after.name = "after" };
+				 .after.name = "after", .mid.name = "mid" };
 	int ret = -1;
 
 	if (prepare_sides(&tr) < 0)
@@ -457,16 +492,22 @@ static int repro_tree(struct repro_run *run, struct tree_state *ts)
 				tr.required_s = MIN_CLEAN_S;
 			if (boot(&tr, &tr.after, tr.required_s) < 0)
 				goto out;
+			if (run->o->mid && !tr.mid.failure && !tr.after.failure &&
+			    boot(&tr, &tr.mid, tr.required_s) < 0)
+				goto out;
 		}
 	}
 	decide(&tr);
 	print_side(&tr, &tr.before);
 	print_side(&tr, &tr.after);
+	if (run->o->mid)
+		print_side(&tr, &tr.mid);
 	printf("%s: repro: %s\n", ts->conf->name, tr.verdict);
 	ret = write_results(&tr) < 0 ? -1 : !tr.proven;
 out:
 	side_release(&tr.before);
 	side_release(&tr.after);
+	side_release(&tr.mid);
 	kstage_release(&tr.ks);
 	free(tr.verdict);
 	return ret;
@@ -500,6 +541,9 @@ static int repro_option(int c, const char *arg, void *data)
 	case 'A':
 		o->append = arg;
 		return 0;
+	case 'm':
+		o->mid = 1;
+		return 0;
 	}
 	return -1;
 }
@@ -519,6 +563,7 @@ int cmd_repro(int argc, char **argv)
 		{ "accel", required_argument, NULL, 'a' },
 		{ "append", required_argument, NULL, 'A' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "mid", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct repro_opts o = { .seconds = 60, .accel = "auto" };
