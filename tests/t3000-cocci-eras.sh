@@ -105,8 +105,9 @@ same() {
 
 # same_code <tree-a> <tree-b>: the kernel files agree once comments are
 # taken out (a line that held only comment goes) and runs of white space
-# are one blank; blank lines still count.  For comparing our patch with
-# upstream's, whose comments are not ours.
+# are one blank; a line ending in a comma goes on with the next (spatch
+# wraps long parameter lists); blank lines still count.  For comparing our
+# patch with upstream's, whose comments are not ours.
 same_code() {
 	python3 - "$1" "$2" $FILES <<'EOF'
 import difflib, os, sys
@@ -131,7 +132,12 @@ def code(path):
 				i, incomment, had = j + 2, True, True
 		if had and not rest.strip():
 			continue
-		out.append(" ".join(rest.split()))
+		rest = " ".join(rest.split())
+		# a parameter list wrapped at a comma is the same code
+		if out and out[-1].endswith(",") and rest:
+			out[-1] += " " + rest
+		else:
+			out.append(rest)
 	return out
 
 a, b, ok = sys.argv[1], sys.argv[2], True
@@ -243,7 +249,7 @@ if [ -f /usr/src/linux-source-6.1.tar.xz ]; then
 		step real61 '$FIX2' revert && same real61 real61.orig
 	"
 
-	test_expect_success '6.1: revert then patch 13ddaf26be32 gives 6.1.192 but for comments' "
+	test_expect_success '6.1: revert then patch 13ddaf26be32 gives 6.1.192 but for comments and wrapping' "
 		step real61 '$FIX1' revert && ! same_code real61 real61.orig >/dev/null &&
 		report real61 '$FIX1' real61.v1 && says missing real61.v1 &&
 		step real61 '$FIX1' patch && same_code real61.orig real61
