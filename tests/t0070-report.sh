@@ -51,7 +51,7 @@ test_expect_success 'a stage result says what it found; a moved tree makes the p
 	printf "{\"tree\":\"5.0\",\"mode\":\"quick\",\"verdict\":\"the series breaks the build\",\"new_warnings\":0}\n" \
 		>backports/test-race/5.0/build.json &&
 	"$LTSPORT" report --series series-dir --json >report.json &&
-	test "$(next_of 5.0)" = "fix the build: see the logs in backports/.work/" &&
+	test "$(next_of 5.0)" = "fix the build: see build.log and sparse.log" &&
 	(cd imp && echo "int z;" >>mm/other.c && commit_all "later stable change") &&
 	"$LTSPORT" report --series series-dir --json >report.json &&
 	test "$(jq -r ".[] | select(.tree == \"5.0\") | .port" report.json)" = "2 patches (exact,exact) STALE" &&

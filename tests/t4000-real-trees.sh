@@ -82,6 +82,9 @@ test_expect_success 'build --quick: before and after the series, the touched obj
 	cat out err && test "$(cat rc)" = 0 &&
 	grep -q "^6.1: build: builds (before [0-9]* s, after [0-9]* s, 0 new warnings)" out &&
 	grep -q "CC      mm/memory.o" backports/.work/6.1/build-after.log &&
+	grep -q "; log in .*/backports/swap-race/6.1/build.log$" out &&
+	sed -n "/^### with the series/,\$p" backports/swap-race/6.1/build.log | grep -q "CC      mm/memory.o" &&
+	grep -q "^### without the series" backports/swap-race/6.1/build.log &&
 	test "$(jq -r .verdict backports/swap-race/6.1/build.json)" = builds
 '
 
@@ -98,6 +101,7 @@ test_expect_success 'build tells a series that breaks the build from a broken to
 	git -C "$TOP/trees/6.1" update-ref refs/heads/ltsport/swap-race-broken/6.1 $c &&
 	run_ltsport build --quick --tree 6.1 --series broken &&
 	test "$(cat rc)" = 1 && grep -q "^6.1: build: the series breaks the build: .*error" out &&
+	sed -n "/^### with the series/,\$p" backports/swap-race-broken/6.1/build.log | grep -q "error" &&
 	sed -i "s/toolchain = gcc-12/toolchain = no-such-cc/" stable_trees.conf &&
 	run_ltsport build --quick --tree 6.1 --series broken &&
 	test "$(cat rc)" = 1 && grep -q "^6.1: build: fails without the series too: " out &&

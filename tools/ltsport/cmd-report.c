@@ -158,7 +158,7 @@ static char *next_action(struct tree_state *ts, struct row *r, int stale, int po
 	if (!ported || stale)
 		return xstrdup("run ltsport port");
 	if (stage_failed(r->build) || stage_failed(r->sparse))
-		return xstrdup("fix the build: see the logs in backports/.work/");
+		return xstrdup("fix the build: see build.log and sparse.log");
 	if (atoi(r->checkpatch) > 0)
 		return xstrdup("fix the checkpatch errors: see checkpatch.log");
 	if (!strcmp(r->build, "not run") || !strcmp(r->sparse, "not run") ||

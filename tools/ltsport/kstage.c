@@ -141,9 +141,42 @@ static void print_build(struct tree_build *tb, const char *verdict)
 	else
 		printf(" (before %.0f s, after %.0f s, %zu new warning%s)", tb->before.seconds,
 		       tb->res_after.seconds, tb->nnew, tb->nnew == 1 ? "" : "s");
-	printf("; logs in %s\n", tb->ks.work);
+	printf("; log in %s/%s.log\n", tb->out, tb->run->name);
 	if (tb->nnew)
 		printf("%s", tb->new_warnings.buf);
+}
+
+/*
+ * <name>.log beside the result: the config log and both make runs, so that
+ * the report's reader finds them with the patches.
+ */
+static int write_stage_log(struct tree_build *tb)
+{
+	static const char *const parts[][2] = {
+		{ "config", "configuring" },
+		{ "before", "without the series" },
+		{ "after", "with the series" },
+	};
+	struct sbuf sb = {0};
+	char *path;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		char *log = i ? xprintf("%s/%s-%s.log", tb->ks.work, tb->run->name, parts[i][0]) :
+				path_join(tb->ks.work, "config.log");
+		char *text = NULL;
+
+		if (!read_file_quiet(log, &text))
+			sbuf_addf(&sb, "### %s (%s)\n%s\n", parts[i][1], log, text);
+		free(text);
+		free(log);
+	}
+	path = xprintf("%s/%s.log", tb->out, tb->run->name);
+	ret = write_file_atomic(path, sb.buf ? sb.buf : "", sb.len);
+	free(path);
+	sbuf_release(&sb);
+	return ret;
 }
 
 static int write_result(struct tree_build *tb, const char *verdict, const struct build_run *run)
@@ -163,7 +196,7 @@ static int write_result(struct tree_build *tb, const char *verdict, const struct
 		      tb->res_after.first_error ? tb->res_after.first_error : "");
 	sbuf_addf(&sb, ",\"seconds_before\":%.1f,\"seconds_after\":%.1f,\"new_warnings\":%zu}\n",
 		  tb->before.seconds, tb->res_after.seconds, tb->nnew);
-	if (mkdir_p(tb->out) < 0) {
+	if (mkdir_p(tb->out) < 0 || write_stage_log(tb) < 0) {
 		sbuf_release(&sb);
 		return -1;
 	}

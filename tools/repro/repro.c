@@ -83,6 +83,7 @@ struct run {
 	enum pageout method;
 	struct cgroup cg;
 	pthread_t pusher;
+	int squeeze;			/* cgroup: the pusher pulls the limit down */
 	int pusher_running;
 	int pusher_stop;
 	unsigned long pageout_errors;
@@ -531,9 +532,16 @@ static int cg_setup(struct run *r)
 	fixed = cg_usage(cg) + CG_SLACK + CG_SLACK_THREAD * r->o.workers;
 	limit = (fixed + r->len / 2 + r->pgsz - 1) / r->pgsz * r->pgsz;
 	if (limit >= r->len) {
-		say("--pages %lu is too small for the cgroup method: the limit (%llu KiB) must be below the mapping (%zu KiB); use --pages %llu or more",
-		    r->o.pages, limit >> 10, r->len >> 10, 2 * fixed / r->pgsz + 2);
-		goto fail;
+		/*
+		 * A mapping this small cannot be half out under a fixed limit
+		 * (the slack for stacks and tables is bigger than it): the
+		 * pusher squeezes the group instead, as MADV_PAGEOUT would.
+		 */
+		r->squeeze = 1;
+		if (r->o.verbose)
+			say("cgroup v%d %s: squeezed by the pusher (%zu KiB mapping)",
+			    cg->v2 ? 2 : 1, cg->dir, r->len >> 10);
+		return 0;
 	}
 	snprintf(buf, sizeof(buf), "%llu\n", limit);
 	if (write_file(cg->dir, cg_limit_file(cg), buf)) {
@@ -568,6 +576,34 @@ static void *pusher_main(void *arg)
 		}
 		if (madvise(r->map, r->len, MADV_PAGEOUT))
 			__atomic_fetch_add(&r->pageout_errors, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * Kernels without MADV_PAGEOUT, small mappings: pull the group's bound half
+ * a mapping below its usage, so reclaim swaps the mapping out, then let go.
+ * v2 uses memory.high, which reclaims and never kills (memory.max would
+ * call the OOM killer when it cannot be met); v1's limit fails with EBUSY
+ * after reclaiming what it could, which is all we want of it.
+ */
+static void *squeeze_main(void *arg)
+{
+	struct run *r = arg;
+	struct cgroup *cg = &r->cg;
+	const char *file = cg->v2 ? "memory.high" : "memory.limit_in_bytes";
+	const char *unlimited = cg->v2 ? "max\n" : "-1\n";
+	char buf[32];
+
+	while (!__atomic_load_n(&r->pusher_stop, __ATOMIC_RELAXED)) {
+		unsigned long long use = cg_usage(cg);
+		unsigned long long low = use > r->len ? use - r->len / 2 : use;
+
+		snprintf(buf, sizeof(buf), "%llu\n", low / r->pgsz * r->pgsz);
+		write_file(cg->dir, file, buf);
+		if (write_file(cg->dir, file, unlimited))
+			__atomic_fetch_add(&r->pageout_errors, 1, __ATOMIC_RELAXED);
+		pause_briefly();
 	}
 	return NULL;
 }
@@ -629,9 +665,9 @@ static int start_pusher(struct run *r)
 {
 	int err;
 
-	if (r->method != PO_MADVISE)
+	if (r->method != PO_MADVISE && !(r->method == PO_CGROUP && r->squeeze))
 		return 0;
-	err = pthread_create(&r->pusher, NULL, pusher_main, r);
+	err = pthread_create(&r->pusher, NULL, r->squeeze ? squeeze_main : pusher_main, r);
 	if (err) {
 		say("cannot start the pageout thread: %s", strerror(err));
 		return -1;
