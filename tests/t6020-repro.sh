@@ -146,6 +146,16 @@ test_expect_success '--mid: the after kernel without patch 2 boots too, for its 
 	grep -q "^LTSPORT-REPRO result=clean" backports/swap-race/shipped/repro-mid.log
 '
 
+test_expect_success 'guest words: the series, then the tree (repro-cmdline), then --append' '
+	: >"$FAKE_LOG" &&
+	sed "/^\[tree \"shipped\"\]/a\\
+	repro-cmdline = ltsport.swap=zram" stable_trees.conf >words.conf &&
+	lt repro --config words.conf --tree shipped --accel tcg --append "ltsport.pages=8" &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=200 .*ltsport.swapkb=64 ltsport.swap=zram ltsport.pages=8$" "$FAKE_LOG" &&
+	test "$(jq -r .cmdline backports/swap-race/shipped/repro.json | sed "s/.* //")" = ltsport.pages=8
+'
+
 test_expect_success 'after runs 10x the first loss when that is more than 60 s' '
 	: >"$FAKE_LOG" &&
 	FAKE_FIRST=7.5 lt repro --tree shipped --accel tcg &&

@@ -54,7 +54,6 @@ struct repro_run {
 	struct repro_opts *o;
 	char *initrd;
 	const char *accel;
-	char *cmdline;
 };
 
 struct side {
@@ -73,6 +72,7 @@ struct tree_repro {
 	struct tree_state *ts;
 	struct kstage ks;
 	struct side before, after, mid;
+	char *cmdline;			/* the series', the tree's, --append */
 	int required_s;
 	char *verdict;
 	int proven;
@@ -275,7 +275,7 @@ static int build_initrd(struct repro_run *run)
 static int boot(struct tree_repro *tr, struct side *sd, int seconds)
 {
 	struct vm_boot b = {
-		.kernel = sd->image, .initrd = tr->run->initrd, .cmdline = tr->run->cmdline,
+		.kernel = sd->image, .initrd = tr->run->initrd, .cmdline = tr->cmdline,
 		.console = sd->console, .accel = tr->run->accel, .seconds = seconds,
 		.timeout_s = tr->run->o->timeout_s ? tr->run->o->timeout_s :
 			     2 * seconds + BOOT_SLACK_S,
@@ -399,7 +399,7 @@ static int write_results(struct tree_repro *tr)
 	sbuf_add_json(&sb, tr->verdict);
 	sbuf_addf(&sb, ",\"proven\":%s,\"required_s\":%d,\"cmdline\":",
 		  tr->proven ? "true" : "false", tr->required_s);
-	sbuf_add_json(&sb, tr->run->cmdline);
+	sbuf_add_json(&sb, tr->cmdline);
 	add_side_json(&sb, tr, &tr->before);
 	add_side_json(&sb, tr, &tr->after);
 	if (tr->run->o->mid)
@@ -456,7 +456,7 @@ static int prepare_sides(struct tree_repro *tr)
 static int pick_accel(struct tree_repro *tr)
 {
 	struct vm_boot probe = {
-		.kernel = tr->before.image, .cmdline = tr->run->cmdline,
+		.kernel = tr->before.image, .cmdline = tr->cmdline,
 		.console = tr->before.console, .timeout_s = tr->run->o->timeout_s,
 	};
 	char *note = NULL;
@@ -473,11 +473,28 @@ static int pick_accel(struct tree_repro *tr)
 	return 0;
 }
 
+/* The guest's words: the series', then the tree's, then --append (last wins). */
+static char *guest_cmdline(struct ctx *ctx, struct tree_state *ts, struct repro_opts *o)
+{
+	const char *const parts[] = {
+		ctx->series.repro.cmdline, ts->conf->repro_cmdline, o->append,
+	};
+	struct sbuf sb = {0};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++)
+		if (parts[i] && *parts[i])
+			sbuf_addf(&sb, "%s%s", sb.len ? " " : "", parts[i]);
+	return sb.len ? sbuf_detach(&sb) : xstrdup("");
+}
+
 static int repro_tree(struct repro_run *run, struct tree_state *ts)
 {
 	struct tree_repro tr = { .run = run, .ts = ts, .before.name = "before",
 				 .after.name = "after", .mid.name = "mid" };
 	int ret = -1;
+
+	tr.cmdline = guest_cmdline(run->ctx, ts, run->o);
 
 	if (prepare_sides(&tr) < 0)
 		goto out;
@@ -509,6 +526,7 @@ out:
 	side_release(&tr.after);
 	side_release(&tr.mid);
 	kstage_release(&tr.ks);
+	free(tr.cmdline);
 	free(tr.verdict);
 	return ret;
 }
@@ -548,14 +566,6 @@ static int repro_option(int c, const char *arg, void *data)
 	return -1;
 }
 
-static char *guest_cmdline(struct ctx *ctx, struct repro_opts *o)
-{
-	const char *base = ctx->series.repro.cmdline;
-
-	return xprintf("%s%s%s", base ? base : "", base && o->append ? " " : "",
-		       o->append ? o->append : "");
-}
-
 int cmd_repro(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -580,7 +590,6 @@ int cmd_repro(int argc, char **argv)
 		goto out;
 	}
 	run.ctx = &ctx;
-	run.cmdline = guest_cmdline(&ctx, &o);
 	for (i = 0; i < ctx.nts; i++) {
 		struct tree_state *ts = &ctx.ts[i];
 		int rc;
@@ -603,7 +612,6 @@ int cmd_repro(int argc, char **argv)
 	ret = failed ? EXIT_VERDICT : EXIT_OK;
 out:
 	free(run.initrd);
-	free(run.cmdline);
 	ctx_release(&ctx);
 	return ret;
 }

@@ -16,7 +16,7 @@
 #include "conf.h"
 
 static const char *const tree_keys[] = {
-	"path", "ref", "base", "upstream", "toolchain", "arch", "kconfig",
+	"path", "ref", "base", "upstream", "toolchain", "arch", "kconfig", "repro-cmdline",
 };
 
 /* Parse "[section]" or "[section "sub"]"; returns 0 when the line is one. */
@@ -124,7 +124,7 @@ static char **tree_field(struct tree_conf *t, const char *key)
 {
 	char **fields[] = {
 		&t->path, &t->ref, &t->base, &t->upstream,
-		&t->toolchain, &t->arch, &t->kconfig,
+		&t->toolchain, &t->arch, &t->kconfig, &t->repro_cmdline,
 	};
 	size_t i;
 
@@ -171,7 +171,7 @@ static int set_entry(struct stable_conf *conf, const git_config_entry *e)
 	}
 	field = tree_field(t, key);
 	if (!field) {
-		ret = error("%s:%d: unknown key '%s' in [%s%s%s%s]; known keys: path, ref, base, upstream, toolchain, arch, kconfig",
+		ret = error("%s:%d: unknown key '%s' in [%s%s%s%s]; known keys: path, ref, base, upstream, toolchain, arch, kconfig, repro-cmdline",
 			    conf->file, line, key, sec, sub ? " \"" : "",
 			    sub ? sub : "", sub ? "\"" : "");
 		goto out;
@@ -277,6 +277,7 @@ static void tree_release(struct tree_conf *t)
 	free(t->toolchain);
 	free(t->arch);
 	free(t->kconfig);
+	free(t->repro_cmdline);
 }
 
 void conf_release(struct stable_conf *conf)

@@ -13,6 +13,7 @@ struct tree_conf {
 	char *toolchain;
 	char *arch;
 	char *kconfig;
+	char *repro_cmdline;	/* this tree's guest words, after the series' */
 	int line;		/* line of its section header */
 };
 
