@@ -125,30 +125,26 @@ static int make_after(struct tree_repro *tr)
 {
 	struct tree_state *ts = tr->ts;
 	struct series *s = &tr->run->ctx->series;
-	char *ref = xprintf("refs/heads/ltsport/%s/%s", s->name, ts->conf->name);
 	git_commit *c = NULL;
-	git_oid id;
 	size_t j, missing = 0;
-	int ret = 0;
+	int rc = find_ported(tr->run->ctx, ts, &c), ret = 0;
 
 	for (j = 0; j < s->nr; j++)
 		missing += ts->pv[j].v == V_MISSING;
-	if (git_reference_name_to_id(&id, ts->repo, ref) == 0 &&
-	    git_graph_descendant_of(ts->repo, &id, git_commit_id(ts->tip)) == 1) {
-		if (git_commit_lookup(&c, ts->repo, &id) < 0 ||
-		    git_commit_tree(&tr->after.tree, c) < 0)
-			ret = git_fail(ref);
-		tr->after.how = xprintf("branch %s", ref + strlen("refs/heads/"));
+	if (rc == 1) {
+		if (git_commit_tree(&tr->after.tree, c) < 0)
+			ret = git_fail(ts->conf->name);
+		tr->after.how = xprintf("branch ltsport/%s/%s", s->name, ts->conf->name);
+	} else if (rc < 0) {
+		ret = -1;
 	} else if (!missing) {
 		ret = git_commit_tree(&tr->after.tree, ts->tip) < 0 ? git_fail(ts->conf->name) : 0;
 		tr->after.how = xstrdup("the tree as it is (it has the whole series)");
 	} else {
-		tr->after.failure = xprintf("not ported (no %s on top of %s); run ltsport port",
-					    ref + strlen("refs/heads/"), ts->conf->ref);
+		tr->after.failure = xprintf("not ported (no ltsport/%s/%s on top of %s); run ltsport port",
+					    s->name, ts->conf->name, ts->conf->ref);
 	}
-	git_error_clear();
 	git_commit_free(c);
-	free(ref);
 	return ret;
 }
 
@@ -242,29 +238,24 @@ out:
 static int build_initrd(struct repro_run *run)
 {
 	const char *dir = run->ctx->series.repro.dir;
-	char *o = xprintf("%s/../.work/repro", run->ctx->out_dir), *oarg = NULL;
-	char *log = NULL;
+	char *o = xprintf("%s/../.work/repro", run->ctx->out_dir);
+	char *oarg = xprintf("O=%s", o), *log = path_join(o, "make.log");
+	const char *const argv[] = { "make", "-s", "-C", dir, oarg, NULL };
 	struct spawn_result res = {0};
-	int ret;
+	int ret = mkdir_p(o);
 
-	if (mkdir_p(o) < 0) {
-		ret = error("%s: cannot make the directory", o);
-		free(o);
-		return ret;
+	if (ret < 0) {
+		error("%s: cannot make the directory", o);
+		goto out;
 	}
-	oarg = xprintf("O=%s", o);
-	log = path_join(o, "make.log");
 	progress("building the guest in %s", o);
-	{
-		const char *const argv[] = { "make", "-s", "-C", dir, oarg, NULL };
-
-		unlink(log);
-		ret = spawn_run(argv, NULL, INITRD_TIMEOUT, log, &res);
-	}
+	unlink(log);
+	ret = spawn_run(argv, NULL, INITRD_TIMEOUT, log, &res);
 	if (!ret && res.status)
 		ret = error("make -C %s failed (exit %d); see %s", dir, res.status, log);
 	if (!ret)
 		run->initrd = path_join(o, "initramfs.gz");
+out:
 	spawn_result_release(&res);
 	free(log);
 	free(oarg);
@@ -346,7 +337,7 @@ static void decide(struct tree_repro *tr)
 	}
 }
 
-static void add_side_json(struct sbuf *sb, struct tree_repro *tr, struct side *sd)
+static void add_side_json(struct sbuf *sb, struct side *sd)
 {
 	const struct vm_result *r = &sd->vr;
 	char *text = describe(sd);
@@ -366,7 +357,6 @@ static void add_side_json(struct sbuf *sb, struct tree_repro *tr, struct side *s
 	sbuf_add_json(sb, sd->booted ? sd->console : "");
 	sbuf_adds(sb, "}");
 	free(text);
-	(void)tr;
 }
 
 /* The consoles next to repro.json, then repro.json: results land together. */
@@ -400,10 +390,10 @@ static int write_results(struct tree_repro *tr)
 	sbuf_addf(&sb, ",\"proven\":%s,\"required_s\":%d,\"cmdline\":",
 		  tr->proven ? "true" : "false", tr->required_s);
 	sbuf_add_json(&sb, tr->cmdline);
-	add_side_json(&sb, tr, &tr->before);
-	add_side_json(&sb, tr, &tr->after);
+	add_side_json(&sb, &tr->before);
+	add_side_json(&sb, &tr->after);
 	if (tr->run->o->mid)
-		add_side_json(&sb, tr, &tr->mid);
+		add_side_json(&sb, &tr->mid);
 	sbuf_adds(&sb, "}\n");
 	path = path_join(out, "repro.json");
 	if (!ret)

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -19,14 +18,6 @@
 
 #define CONFIG_TIMEOUT 600
 #define CONFIG_STAMP ".ltsport-config"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int run_logged(const char *const argv[], const char *cwd, int timeout_s,
 		      const char *log, int *status, int *timed_out)

@@ -87,23 +87,39 @@ static int quick_targets(struct tree_build *tb, git_tree *before, git_tree *afte
 	return 0;
 }
 
-static int find_after(struct tree_build *tb)
+/*
+ * The branch port made for this tree, ltsport/<series>/<tree>: 1 with *out
+ * when it stands on top of the tip, 0 when there is none, 2 (*out set) when
+ * it was made on another tip, -1 on a libgit2 error.
+ */
+int find_ported(struct ctx *ctx, struct tree_state *ts, git_commit **out)
 {
-	char *ref = xprintf("refs/heads/ltsport/%s/%s", tb->ctx->series.name,
-			    tb->ts->conf->name);
+	char *ref = xprintf("refs/heads/ltsport/%s/%s", ctx->series.name, ts->conf->name);
 	git_oid id;
 	int ret = 0;
 
-	if (git_reference_name_to_id(&id, tb->ts->repo, ref) == 0) {
-		if (git_commit_lookup(&tb->after, tb->ts->repo, &id) < 0)
+	*out = NULL;
+	if (git_reference_name_to_id(&id, ts->repo, ref) == 0) {
+		if (git_commit_lookup(out, ts->repo, &id) < 0)
 			ret = git_fail(ref);
-		else if (!git_graph_descendant_of(tb->ts->repo, &id, git_commit_id(tb->ts->tip)))
-			ret = error("%s: %s is not on top of %s; run ltsport port again",
-				    tb->ts->conf->name, ref, tb->ts->conf->ref);
+		else
+			ret = git_graph_descendant_of(ts->repo, &id, git_commit_id(ts->tip)) == 1 ?
+			      1 : 2;
 	}
 	git_error_clear();
 	free(ref);
 	return ret;
+}
+
+static int find_after(struct tree_build *tb)
+{
+	int rc = find_ported(tb->ctx, tb->ts, &tb->after);
+
+	if (rc == 2)
+		return error("%s: ltsport/%s/%s is not on top of %s; run ltsport port again",
+			     tb->ts->conf->name, tb->ctx->series.name, tb->ts->conf->name,
+			     tb->ts->conf->ref);
+	return rc < 0 ? -1 : 0;
 }
 
 static int build_side(struct tree_build *tb, struct kbuild *kb, const char *name,

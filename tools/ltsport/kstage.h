@@ -30,6 +30,7 @@ struct kstage {
 	struct kbuild kb;
 };
 
+int find_ported(struct ctx *ctx, struct tree_state *ts, git_commit **out);
 int kstage_open(struct kstage *ks, struct ctx *ctx, struct tree_state *ts);
 int kstage_checkout(struct kstage *ks, git_tree *tree);
 int kstage_config(struct kstage *ks, char **failure);

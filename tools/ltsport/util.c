@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <ctype.h>
 #include <git2.h>
 
@@ -218,4 +219,13 @@ int is_hex_id(const char *s, size_t min, size_t max)
 	while (s[n] && isxdigit((unsigned char)s[n]) && !isupper((unsigned char)s[n]))
 		n++;
 	return !s[n] && n >= min && n <= max;
+}
+
+/* Seconds on the monotonic clock, for how long a step took. */
+double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

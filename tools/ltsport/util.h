@@ -44,6 +44,7 @@ char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);
 
 int starts_with(const char *s, const char *prefix);
+double now_s(void);
 int is_hex_id(const char *s, size_t min, size_t max);
 
 #endif

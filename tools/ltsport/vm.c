@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -22,14 +21,6 @@
 #define VM_SMP "2"
 #define TAIL_LINES 25
 #define KVM_PROBE_TIMEOUT 45
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The console with its CR LF line ends made plain. */
 static char *read_console(const char *path)
