@@ -57,8 +57,8 @@ run: deps ltsport
 	./ltsport port
 	./ltsport check
 	./ltsport build --quick
-	-./ltsport backtest
-	-./ltsport repro
+	./ltsport backtest
+	./ltsport repro
 	./ltsport report
 	@echo "ltsport: backports are in backports/swap-race/<tree>/ (quilt series) and on the branches ltsport/swap-race/<tree> of trees/<tree>"
 

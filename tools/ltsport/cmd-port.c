@@ -161,7 +161,7 @@ static char *port_json(struct tree_port *tp, const char *branch)
 		sbuf_add_json(&sb, it->a.note);
 		sbuf_adds(&sb, ",\"commit\":");
 		sbuf_add_json(&sb, sha);
-		sbuf_adds(&sb, "}");
+		sbuf_addf(&sb, ",\"upstream_message\":%s}", it->p->msg ? "true" : "false");
 	}
 	sbuf_adds(&sb, "]}\n");
 	return sbuf_detach(&sb);
@@ -284,6 +284,7 @@ int cmd_port(int argc, char **argv)
 
 	if (ctx_start(&ctx, argc, argv, NULL, NULL, NULL, port_usage, 1, &ret))
 		goto out;
+	ret = EXIT_ERROR;
 	for (i = 0; i < ctx.nts; i++) {
 		int rc = port_tree(&ctx, &ctx.ts[i]);
 

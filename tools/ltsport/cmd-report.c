@@ -136,12 +136,30 @@ static char *repro_cell(struct tree_state *ts, json_object *o, int *proven)
 		       stale ? " STALE" : "");
 }
 
+/* 1 when a ported patch's mail lacks upstream's own message. */
+static int lacks_upstream_message(json_object *port)
+{
+	json_object *patches, *v;
+	size_t i, n;
+
+	if (!port || !json_object_object_get_ex(port, "patches", &patches))
+		return 0;
+	n = json_object_array_length(patches);
+	for (i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(patches, i),
+					      "upstream_message", &v) &&
+		    !json_object_get_boolean(v))
+			return 1;
+	return 0;
+}
+
 static int stage_failed(const char *cell)
 {
 	return strcmp(cell, "not run") && strncmp(cell, "builds", 6);
 }
 
-static char *next_action(struct tree_state *ts, struct row *r, int stale, int ported)
+static char *next_action(struct tree_state *ts, struct row *r, int stale, int ported,
+			 int no_message)
 {
 	if (!ts->repo)
 		return xprintf("get the tree%s%s", ts->conf->upstream ? ": " : "",
@@ -159,6 +177,8 @@ static char *next_action(struct tree_state *ts, struct row *r, int stale, int po
 		return xstrdup("run ltsport port");
 	if (stage_failed(r->build) || stage_failed(r->sparse))
 		return xstrdup("fix the build: see build.log and sparse.log");
+	if (no_message)
+		return xstrdup("give the upstream message: a [mainline] clone in stable_trees.conf or the upstream mail in the series directory, then run ltsport port again");
 	if (atoi(r->checkpatch) > 0)
 		return xstrdup("fix the checkpatch errors: see checkpatch.log");
 	if (!strcmp(r->build, "not run") || !strcmp(r->sparse, "not run") ||
@@ -187,7 +207,7 @@ static void fill_row(struct ctx *ctx, struct tree_state *ts, struct row *r)
 	r->sparse = stage_cell(sparse);
 	r->checkpatch = checkpatch_cell(dir);
 	r->repro = ts->repo ? repro_cell(ts, repro, &r->proven) : xstrdup("-");
-	r->action = next_action(ts, r, stale, port != NULL);
+	r->action = next_action(ts, r, stale, port != NULL, lacks_upstream_message(port));
 	json_object_put(port);
 	json_object_put(build);
 	json_object_put(sparse);

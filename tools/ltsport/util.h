@@ -14,6 +14,7 @@
 #define EXIT_OK		0
 #define EXIT_VERDICT	1	/* the tool ran, the answer is bad news */
 #define EXIT_USAGE	2	/* bad input: nothing was written */
+#define EXIT_ERROR	3	/* a stage could not do its work */
 
 extern int verbose;
 
