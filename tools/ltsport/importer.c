@@ -31,14 +31,6 @@
 #define IMPORT_NAME	"ltsport import"
 #define IMPORT_EMAIL	"ltsport@localhost"
 
-double import_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The value of "KEY = value" in a Makefile, or NULL. */
 static char *makefile_value(const char *mk, const char *key)
 {
@@ -342,7 +334,7 @@ static int write_blobs(struct entries *es, int rootfd, const char *objects)
 	struct hasher h = { .es = es, .rootfd = rootfd, .objects = objects };
 	struct worker w[MAX_WORKERS];
 	int n = worker_count(), started = 0, i, ret = 0;
-	double t0 = import_clock();
+	double t0 = now_s();
 
 	memset(w, 0, sizeof(w));
 	for (i = 0; i < n; i++) {
@@ -360,7 +352,7 @@ static int write_blobs(struct entries *es, int rootfd, const char *objects)
 			ret = error("%s", w[i].err);
 		free(w[i].err);
 	}
-	progress("%zu blobs written in %.1f s by %d threads", es->nr, import_clock() - t0,
+	progress("%zu blobs written in %.1f s by %d threads", es->nr, now_s() - t0,
 		 started ? started : 1);
 	return ret;
 }
@@ -446,7 +438,7 @@ static int write_index_and_tree(git_repository *repo, const struct entries *es,
 				git_oid *tree_id)
 {
 	git_index *index = NULL;
-	double t0 = import_clock();
+	double t0 = now_s();
 	int ret = -1;
 
 	/*
@@ -468,7 +460,7 @@ static int write_index_and_tree(git_repository *repo, const struct entries *es,
 		git_fail("writing the new index");
 		goto out;
 	}
-	progress("index and trees written in %.1f s", import_clock() - t0);
+	progress("index and trees written in %.1f s", now_s() - t0);
 	ret = 0;
 out:
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
@@ -478,12 +470,12 @@ out:
 
 static int collect(const char *root, int rootfd, struct entries *es)
 {
-	double t0 = import_clock();
+	double t0 = now_s();
 
 	if (walk(es, rootfd, NULL) < 0)
 		return -1;
 	qsort(es->v, es->nr, sizeof(*es->v), entry_cmp);
-	progress("%zu files found in %.1f s", es->nr, import_clock() - t0);
+	progress("%zu files found in %.1f s", es->nr, now_s() - t0);
 	if (!es->nr)
 		return error("%s: no files to import", root);
 	return 0;

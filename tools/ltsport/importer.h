@@ -37,6 +37,27 @@ enum import_found {
 enum import_found import_recorded(const char *path, const char *record, char **subject,
 				  git_oid *id);
 
-double import_clock(void);
+/* The job of trees import (tarball.c). */
+struct import_opts {
+	const char *tarball;
+	const char *into;	/* where the repository goes */
+	const char *name;	/* its directory name there, or NULL: X.Y */
+};
+
+struct import_outcome {
+	int already;		/* dest holds this import already: nothing done */
+	char *dest;
+	char *subject;		/* already: the subject of the import found */
+	char *pkg;		/* the tarball's name without .tar.* */
+	struct kernel_version kv;
+	git_oid commit;
+	size_t files;
+	double seconds;
+};
+
+#define IMPORT_BAD	(-2)	/* bad input: one error printed, nothing left */
+
+int import_tarball(const struct import_opts *o, struct import_outcome *out);
+void import_outcome_release(struct import_outcome *out);
 
 #endif
