@@ -50,6 +50,13 @@ through_link_diff() {
 	printf -- '--- a/lnk/keep\n+++ b/lnk/keep\n@@ -1 +1 @@\n-keep\n+evil\n'
 }
 
+# add_trees <name>...: more trees (each in the directory of its name) in stable_trees.conf.
+add_trees() {
+	for t in "$@"; do
+		printf "[tree \"%s\"]\n\tpath = %s\n\tref = HEAD\n\tbase = v5.0\n" $t $t
+	done >>stable_trees.conf
+}
+
 # port_refused <tree> <series dir>: exit 2, the patch named, nothing written.
 port_refused() {
 	canary_state >canary.before &&
@@ -126,6 +133,157 @@ test_expect_success 'the error line points at the diff header in the patch file'
 	port_refused exact up-dotdot &&
 	n=$(sed "s/^ltsport: [^:]*:\([0-9]*\):.*/\1/" err) &&
 	sed -n "${n}p" up-dotdot/0001-fix.patch | grep -q "^diff --git a/../canary/evil "
+'
+
+# cocci_series <dir> <files>: a body-less series whose patch has only a semantic form.
+cocci_series() {
+	mkdir -p "$1" && echo 0001-fix.patch >"$1/series" &&
+	cat >"$1/rule.cocci" <<-\EOF &&
+	/// test rule: step_1 becomes step_one
+	virtual patch
+	virtual revert
+	virtual report
+
+	@depends on patch@
+	@@
+	- step_1(vmf);
+	+ step_one(vmf);
+	EOF
+	cat >"$1/series.conf" <<-EOF
+	[series]
+		name = bad
+	[patch "0001-fix.patch"]
+		upstream = $FIX1
+		subject = mm/swap: fix race when skipping swapcache
+		author = A U Thor <author@example.com>
+		release = v5.1
+		fixes = $(echo "$BUG" | cut -c1-12)
+		fixes-release = v4.15
+		cocci = rule.cocci
+		files = $2
+	EOF
+}
+
+test_expect_success 'semantic rung: files = through a tree symlink or with ../ is bad input' '
+	cocci_series sem-lnk "mm/memory.c lnk/keep" &&
+	cocci_series sem-dotdot "mm/memory.c ../canary/keep" &&
+	for s in sem-lnk sem-dotdot; do
+		canary_state >canary.before &&
+		run_ltsport port --series $s --tree exact &&
+		cat err && test "$(cat rc)" = 2 && test "$(wc -l <err)" = 1 &&
+		grep -q "^ltsport: series.conf: \[patch \"0001-fix.patch\"\] files: bad path " err &&
+		canary_state >canary.after && test_cmp_files canary.before canary.after &&
+		test ! -e backports/bad/exact && test -z "$(ls -A tmp)" || return 1
+	done &&
+	grep -q "climbs out of the tree" err
+'
+
+test_expect_success 'semantic rung: the same series with sound files ports' '
+	if ! command -v spatch >/dev/null; then echo "no spatch: skipped"; return 0; fi &&
+	cocci_series sem-good "mm/memory.c" &&
+	run_ltsport port --series sem-good --tree exact &&
+	test "$(cat rc)" = 0 && grep -q "^  0001-.*  semantic$" out &&
+	git -C exact show ltsport/bad/exact:mm/memory.c | grep -q "step_one(vmf);" &&
+	git -C exact branch -q -D ltsport/bad/exact && rm -rf backports
+'
+
+test_expect_success 'a patch that makes a symlink out of the tree is bad input' '
+	git init -q mklink && (cd mklink && ln -s ../canary evil-link && git add evil-link &&
+	 git diff --cached) >link.diff &&
+	grep -q "^new file mode 120000" link.diff &&
+	{ cat fix1.diff link.diff; } | mail_series up-mklink "$FIX1" &&
+	port_refused exact up-mklink &&
+	grep -q "evil-link. is made a symlink pointing out of the tree (-> ../canary)" err
+'
+
+# Binary content: carried whole by the exact rung, refused by text tools, never cut.
+test_expect_success 'setup: trees with a binary file' '
+	for t in bin binfuzzy; do
+		make_import $t v5.0 &&
+		(cd $t && mkdir fw && printf "\000\001\002fw\000\377" >fw/blob.bin &&
+		 { for i in 1 2 3 4 5 6 7; do echo "line $i"; done; printf "\000tail\n"; } >mm/table.c &&
+		 commit_all "firmware and a table") || return 1
+	done &&
+	(cd binfuzzy && sed -i "s/swap_readpage(page, true);/swap_readpage(page, true, NULL);/" mm/memory.c &&
+	 sed -i "s/step_8/step_eight/" mm/memory.c && sed -i "s/^line 1$/line one/" mm/table.c &&
+	 commit_all "local change") &&
+	git clone -q bin binup && (cd binup &&
+	 printf "\000\001\003new\000\000\377\376" >fw/blob.bin && git diff --binary >../blob.diff &&
+	 git checkout -q fw && sed -i "s/^line 4$/line four/" mm/table.c && git diff --text >../table.diff) &&
+	grep -q "^GIT binary patch" blob.diff && grep -q "^+line four" table.diff &&
+	add_trees bin binfuzzy &&
+	printf "\000\001\003new\000\000\377\376" >blob.expect &&
+	{ cat fix1.diff blob.diff; } | mail_series up-blob "$FIX1" &&
+	{ cat fix1.diff table.diff; } | mail_series up-table "$FIX1"
+'
+
+test_expect_success 'exact rung: a binary change is carried byte for byte' '
+	run_ltsport port --series up-blob --tree bin &&
+	cat err && test "$(cat rc)" = 0 && grep -q "^  0001-.*  exact$" out &&
+	git -C bin cat-file blob ltsport/bad/bin:fw/blob.bin >blob.got &&
+	test_cmp_files blob.expect blob.got &&
+	git -C bin cat-file blob ltsport/bad/bin:mm/table.c >table.got &&
+	git -C bin cat-file blob HEAD:mm/table.c >table.expect && test_cmp_files table.expect table.got
+'
+
+test_expect_success 'relaxed rung: a binary change is refused with the reason' '
+	run_ltsport port --series up-blob --tree binfuzzy &&
+	cat err && test "$(cat rc)" = 1 &&
+	grep -q "relaxed: the patch has a binary change, which GNU patch cannot carry" err &&
+	test ! -e backports/bad/binfuzzy && test -z "$(git -C binfuzzy for-each-ref refs/heads/ltsport)"
+'
+
+test_expect_success 'relaxed rung: a file with a NUL byte is refused, not cut' '
+	run_ltsport port --series up-table --tree binfuzzy &&
+	cat err && test "$(cat rc)" = 1 &&
+	grep -q "relaxed: .mm/table.c. has binary content (a NUL byte at offset 51)" err &&
+	test ! -e backports/bad/binfuzzy && test -z "$(git -C binfuzzy for-each-ref refs/heads/ltsport)"
+'
+
+test_expect_success 'exact rung: a text change to a file with a NUL byte keeps the rest' '
+	run_ltsport port --series up-table --tree bin &&
+	cat err && test "$(cat rc)" = 0 &&
+	{ for i in 1 2 3; do echo "line $i"; done; echo "line four";
+	  for i in 5 6 7; do echo "line $i"; done; printf "\000tail\n"; } >table.expect &&
+	git -C bin cat-file blob ltsport/bad/bin:mm/table.c >table.got &&
+	test_cmp_files table.expect table.got
+'
+
+# The relaxed rung must not move a hunk into another function.
+test_expect_success 'relaxed rung: a hunk that would land in another function is refused' '
+	make_import twofn v5.0 &&
+	(cd twofn && {
+		echo "int foo(void)"; echo "{"; echo "	x1;"; echo "	y2;"; echo "	y3;"
+		echo "	y4;"; echo "	x5;"; echo "}"; echo "int bar(void)"; echo "{"
+		for i in 1 2 3 4 5; do echo "	z$i;"; done; echo "}"
+	} >mm/two.c && commit_all "two functions") && add_trees twofn &&
+	git clone -q twofn twoup && (cd twoup && {
+		echo "int foo(void)"; echo "{"; for i in 1 2 3 4 5; do echo "	x$i;"; done
+		echo "}"; echo "int bar(void)"; echo "{"; for i in 1 2 3 4 5; do echo "	y$i;"; done
+		echo "}"
+	} >mm/two.c && commit_all "upstream" && sed -i "s/	y3;/	Y3;/" mm/two.c && git diff >../two.diff) &&
+	grep -q "^@@ .* @@ int bar(void)$" two.diff &&
+	mail_series up-two "$FIX1" <two.diff &&
+	run_ltsport port --series up-two --tree twofn &&
+	cat err && test "$(cat rc)" = 1 &&
+	grep -q "relaxed: mm/two.c: hunk #1 would land in foo(), upstream has it in bar()" err &&
+	test -z "$(git -C twofn for-each-ref refs/heads/ltsport)"
+'
+
+# A branch checked out in a linked worktree belongs to the user.
+test_expect_success 'a result branch checked out in a linked worktree is refused and stays put' '
+	make_import wt v5.0 && add_trees wt &&
+	cat fix1.diff | mail_series good "$FIX1" &&
+	run_ltsport port --series good --tree wt && test "$(cat rc)" = 0 &&
+	git -C wt worktree add -q ../wt-linked ltsport/bad/wt &&
+	before=$(git -C wt rev-parse ltsport/bad/wt) &&
+	cp backports/bad/wt/port.json port.before &&
+	(cd wt && echo "int more;" >>mm/other.c && commit_all "a later stable change") &&
+	run_ltsport port --series good --tree wt &&
+	cat err && test "$(cat rc)" = 1 &&
+	grep -q "ltsport/bad/wt is checked out in $TRASH/wt-linked" err &&
+	test "$(git -C wt rev-parse ltsport/bad/wt)" = "$before" &&
+	test_cmp_files port.before backports/bad/wt/port.json
 '
 
 test_done

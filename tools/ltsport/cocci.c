@@ -49,6 +49,10 @@ static void note_line(char **slot, const char *line, size_t n)
 		*slot = xstrndup(line, n);
 }
 
+/*
+ * The fix's semantic patch in report mode: 0 with *rep, -2 when a file of
+ * files = is not one to copy (the ladder says so, as bad input), -1.
+ */
 int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
 		 struct cocci_report *rep)
 {
@@ -59,7 +63,7 @@ int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
 
 	memset(rep, 0, sizeof(*rep));
 	ret = scratch_export(&sc, repo, tree, p->files);
-	if (ret > 0 || ret == -2)
+	if (ret > 0)
 		ret = error("%s: %s", base_name(p->cocci), sc.why);
 	if (!ret)
 		ret = run_spatch(&sc, p->cocci, "report", 0, &res);
