@@ -196,6 +196,14 @@ test_expect_success 'a patch that makes a symlink out of the tree is bad input' 
 	grep -q "evil-link. is made a symlink pointing out of the tree (-> ../canary)" err
 '
 
+test_expect_success 'relaxed rung: a file the patch creates is carried, not dropped' '
+	{ cat fix1.diff && new_file_diff mm/new.c; } | mail_series up-new "$FIX1" &&
+	run_ltsport port --series up-new --tree fuzzy &&
+	cat err && test "$(cat rc)" = 0 && grep -q "^  0001-.*  relaxed$" out &&
+	test "$(git -C fuzzy cat-file blob ltsport/bad/fuzzy:mm/new.c)" = evil &&
+	git -C fuzzy branch -q -D ltsport/bad/fuzzy && rm -rf backports
+'
+
 # Binary content: carried whole by the exact rung, refused by text tools, never cut.
 test_expect_success 'setup: trees with a binary file' '
 	for t in bin binfuzzy; do

@@ -139,6 +139,7 @@ static int export_one(struct scratch *sc, int root, git_repository *repo, git_tr
 		nul = memchr(f.data, '\0', f.len);
 	if (rc > 0) {
 		f.mode = 0;		/* a file the tree lacks: one the patch may create */
+		rc = 0;
 	} else if (f.mode == GIT_FILEMODE_LINK &&
 		   (strlen(f.data) != f.len || !link_inside(path, f.data))) {
 		sc->why = xprintf("'%s' is a symlink pointing out of the tree (-> %.*s); it is not copied for text tools",
