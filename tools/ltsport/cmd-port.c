@@ -97,8 +97,10 @@ static int adapt_all(struct tree_port *tp)
 			return git_fail(tp->ts->conf->path);
 		rc = ladder_apply(repo, base, it->p, &it->a);
 		git_tree_free(base);
+		if (rc == -2)
+			error("%s", it->a.failure);
 		if (rc < 0)
-			return -1;
+			return rc;
 		if (rc) {
 			error("%s: %s: %s; no output written for %s", tp->ts->conf->name,
 			      it->p->name, it->a.failure, tp->ts->conf->name);
@@ -246,9 +248,9 @@ static int port_tree(struct ctx *ctx, struct tree_state *ts)
 		goto out;
 	}
 	branch = xprintf("refs/heads/ltsport/%s/%s", ctx->series.name, ts->conf->name);
-	if (branch_checked_out(ts->repo, branch)) {
+	if (branch_checked_out_at(ts->repo, branch, &dest)) {
 		error("%s: %s is checked out in %s; switch to another branch first",
-		      ts->conf->name, branch, ts->conf->path);
+		      ts->conf->name, branch, dest);
 		ret = 1;
 		goto out;
 	}
@@ -288,8 +290,10 @@ int cmd_port(int argc, char **argv)
 	for (i = 0; i < ctx.nts; i++) {
 		int rc = port_tree(&ctx, &ctx.ts[i]);
 
-		if (rc < 0)
+		if (rc < 0) {
+			ret = rc == -2 ? EXIT_USAGE : EXIT_ERROR;
 			goto out;
+		}
 		failed += rc;
 	}
 	ret = failed ? EXIT_VERDICT : EXIT_OK;

@@ -5,9 +5,11 @@
  * writing result commits and branches. Nothing here touches a worktree,
  * an index file or HEAD.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <git2.h>
 
 #include "util.h"
@@ -63,7 +65,13 @@ int is_ancestor(git_repository *repo, const git_oid *anc, const git_oid *tip)
 	return git_graph_descendant_of(repo, tip, anc) == 1;
 }
 
-int read_blob_at(git_repository *repo, git_tree *tree, const char *path, char **out)
+/*
+ * The blob at path in tree, whole: *len is its size (it may hold NUL
+ * bytes), *out is NUL-terminated after it. 0, 1 when the tree has no blob
+ * there (nothing, a directory or a submodule), -1 on error.
+ */
+int read_blob_buf(git_repository *repo, git_tree *tree, const char *path, char **out,
+		  size_t *len, unsigned int *mode)
 {
 	git_tree_entry *e = NULL;
 	git_blob *blob = NULL;
@@ -72,14 +80,41 @@ int read_blob_at(git_repository *repo, git_tree *tree, const char *path, char **
 		git_error_clear();
 		return 1;
 	}
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		git_tree_entry_free(e);
+		return 1;
+	}
 	if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
 		git_tree_entry_free(e);
 		return git_fail(path);
 	}
-	*out = xstrndup(git_blob_rawcontent(blob), git_blob_rawsize(blob));
+	*len = git_blob_rawsize(blob);
+	*out = xmalloc(*len + 1);
+	memcpy(*out, git_blob_rawcontent(blob), *len);
+	(*out)[*len] = '\0';
+	if (mode)
+		*mode = git_tree_entry_filemode(e);
 	git_blob_free(blob);
 	git_tree_entry_free(e);
 	return 0;
+}
+
+/*
+ * The blob as a C string, for text files (Makefile, sources): a blob with
+ * a NUL byte is refused, never cut at it.
+ */
+int read_blob_at(git_repository *repo, git_tree *tree, const char *path, char **out)
+{
+	size_t len;
+	int rc = read_blob_buf(repo, tree, path, out, &len, NULL);
+
+	if (rc || strlen(*out) == len)
+		return rc;
+	error("%s: binary content (a NUL byte at offset %zu); ltsport reads it only as text",
+	      path, strlen(*out));
+	free(*out);
+	*out = NULL;
+	return -1;
 }
 
 /*
@@ -129,11 +164,17 @@ out:
 	return ret;
 }
 
-int diff_parse(git_diff **out, const char *text)
+/* A patch text of len bytes (NUL bytes and all) as a libgit2 diff. */
+int diff_parse_buf(git_diff **out, const char *text, size_t len)
 {
-	if (git_diff_from_buffer(out, text, strlen(text)) < 0)
+	if (git_diff_from_buffer(out, text, len) < 0)
 		return git_fail("parsing a patch");
 	return 0;
+}
+
+int diff_parse(git_diff **out, const char *text)
+{
+	return diff_parse_buf(out, text, strlen(text));
 }
 
 static int track_delta(const git_diff_delta *delta, void *payload)
@@ -161,13 +202,15 @@ static int track_hunk(const git_diff_hunk *hunk, void *payload)
 
 /*
  * Apply a git diff to a tree, in memory. Returns 0 with the new tree, 1
- * when the patch does not apply (fail names the file and hunk), -1 on
- * other errors.
+ * when the patch does not apply (fail names the file and hunk), -2 when
+ * it names a path not to write (fail->unsafe, fail->line: ../, absolute,
+ * through a symlink), -1 on other errors.
  */
-int apply_diff(git_repository *repo, git_tree *base, const char *diff_text,
-	       git_tree **out, struct apply_failure *fail)
+int apply_diff_buf(git_repository *repo, git_tree *base, const char *diff_text,
+		   size_t len, git_tree **out, struct apply_failure *fail)
 {
 	git_apply_options opts;
+	struct path_problem pb;
 	git_diff *diff = NULL;
 	git_index *index = NULL;
 	git_oid oid;
@@ -176,7 +219,14 @@ int apply_diff(git_repository *repo, git_tree *base, const char *diff_text,
 	memset(fail, 0, sizeof(*fail));
 	if (git_apply_options_init(&opts, GIT_APPLY_OPTIONS_VERSION) < 0)
 		return git_fail("apply options");
-	if (diff_parse(&diff, diff_text) < 0)
+	rc = diff_check_paths(base, diff_text, len, &pb);
+	if (rc) {
+		fail->unsafe = pb.why;
+		fail->line = pb.line;
+		free(pb.path);
+		return rc < 0 ? -1 : -2;
+	}
+	if (diff_parse_buf(&diff, diff_text, len) < 0)
 		return -1;
 	opts.delta_cb = track_delta;
 	opts.hunk_cb = track_hunk;
@@ -203,10 +253,17 @@ out:
 	return ret;
 }
 
+int apply_diff(git_repository *repo, git_tree *base, const char *diff_text,
+	       git_tree **out, struct apply_failure *fail)
+{
+	return apply_diff_buf(repo, base, diff_text, strlen(diff_text), out, fail);
+}
+
 void apply_failure_release(struct apply_failure *f)
 {
 	free(f->path);
 	free(f->header);
+	free(f->unsafe);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -319,32 +376,150 @@ int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 	return 0;
 }
 
-/* A branch HEAD points at belongs to the user's worktree: never move it. */
+/*
+ * A branch checked out in a worktree belongs to the user: never move it.
+ * The main worktree's HEAD and every linked worktree's (git worktree add)
+ * are looked at; *where is that worktree's path. 1 checked out, 0 not.
+ */
+int branch_checked_out_at(git_repository *repo, const char *refname, char **where)
+{
+	git_reference *ref = NULL;
+	git_strarray names = {0};
+	size_t i;
+	int out = 0;
+
+	*where = NULL;
+	if (git_reference_lookup(&ref, repo, "HEAD") == 0 &&
+	    git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC &&
+	    !strcmp(git_reference_symbolic_target(ref), refname)) {
+		const char *wd = git_repository_workdir(repo);
+
+		*where = xstrdup(wd ? wd : git_repository_path(repo));
+		out = 1;
+	}
+	git_reference_free(ref);
+	ref = NULL;
+	if (!out && git_worktree_list(&names, repo) == 0) {
+		for (i = 0; !out && i < names.count; i++) {
+			git_worktree *wt = NULL;
+
+			if (git_repository_head_for_worktree(&ref, repo, names.strings[i]) == 0 &&
+			    !strcmp(git_reference_name(ref), refname) &&
+			    git_worktree_lookup(&wt, repo, names.strings[i]) == 0) {
+				*where = xstrdup(git_worktree_path(wt));
+				out = 1;
+			}
+			git_worktree_free(wt);
+			git_reference_free(ref);
+			ref = NULL;
+		}
+	}
+	git_strarray_dispose(&names);
+	/* libgit2's own answer covers what the walk above may miss */
+	if (!out && git_reference_lookup(&ref, repo, refname) == 0 &&
+	    git_branch_is_checked_out(ref) == 1) {
+		*where = xstrdup(git_repository_commondir(repo));
+		out = 1;
+	}
+	git_reference_free(ref);
+	git_error_clear();
+	return out;
+}
+
 int branch_checked_out(git_repository *repo, const char *refname)
 {
-	git_reference *head = NULL;
-	int checked_out = 0;
+	char *where = NULL;
+	int out = branch_checked_out_at(repo, refname, &where);
 
-	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
-	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
-		checked_out = !strcmp(git_reference_symbolic_target(head), refname);
-	git_reference_free(head);
-	git_error_clear();
-	return checked_out;
+	free(where);
+	return out;
 }
 
 int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 		  const char *log)
 {
 	git_reference *ref = NULL;
+	char *where = NULL;
 
-	if (branch_checked_out(repo, refname))
-		return error("%s is checked out in %s; switch to another branch first",
-			     refname, git_repository_path(repo));
+	if (branch_checked_out_at(repo, refname, &where)) {
+		error("%s is checked out in %s; switch to another branch first", refname, where);
+		free(where);
+		return -1;
+	}
 	if (git_reference_create(&ref, repo, refname, id, 1, log) < 0)
 		return git_fail(refname);
 	git_reference_free(ref);
 	return 0;
+}
+
+/* A merge result as a tree: 0, 1 when it has conflicts, -1 on error. */
+static int index_tree(git_repository *repo, git_index *index, const char *what,
+		      git_tree **out)
+{
+	git_oid oid;
+
+	if (git_index_has_conflicts(index))
+		return 1;
+	if (git_index_write_tree_to(&oid, index, repo) < 0 || git_tree_lookup(out, repo, &oid) < 0)
+		return git_fail(what);
+	return 0;
+}
+
+/*
+ * The tree of tip with commit c taken out (git revert, in memory): 0 with
+ * *out, 1 when that conflicts, -1 on error. Binary files and modes are
+ * handled as git does, not through diff text.
+ */
+int revert_commit_tree(git_repository *repo, git_commit *tip, git_commit *c, git_tree **out)
+{
+	git_index *index = NULL;
+	int ret;
+
+	if (git_revert_commit(&index, repo, c, tip, 0, NULL) < 0)
+		return git_fail("reverting a commit in memory");
+	ret = index_tree(repo, index, "writing the reverted tree", out);
+	git_index_free(index);
+	return ret;
+}
+
+/* The tree of onto with commit c picked on top (git cherry-pick, in memory). */
+int cherrypick_tree(git_repository *repo, git_commit *onto, git_commit *c, git_tree **out)
+{
+	git_index *index = NULL;
+	int ret;
+
+	if (git_cherrypick_commit(&index, repo, c, onto, 0, NULL) < 0)
+		return git_fail("cherry-picking a commit in memory");
+	ret = index_tree(repo, index, "writing the cherry-picked tree", out);
+	git_index_free(index);
+	return ret;
+}
+
+/*
+ * Commit c taken out of a tree that is no commit (a tree some patches were
+ * already taken out of): the three-way merge revert makes, base c's tree,
+ * ours t, theirs c's parent's tree.
+ */
+int revert_in_tree(git_repository *repo, git_tree *t, git_commit *c, git_tree **out)
+{
+	git_commit *parent = NULL;
+	git_tree *mine = NULL, *before = NULL;
+	git_index *index = NULL;
+	int ret = -1;
+
+	if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&mine, c) < 0 ||
+	    git_commit_tree(&before, parent) < 0 ||
+	    git_merge_trees(&index, repo, mine, t, before, NULL) < 0) {
+		git_fail("reverting a commit in memory");
+		goto out;
+	}
+	ret = index_tree(repo, index, "writing the reverted tree", out);
+out:
+	git_index_free(index);
+	git_tree_free(before);
+	git_tree_free(mine);
+	git_commit_free(parent);
+	return ret;
 }
 
 /* The diff a (non-merge) commit makes against its first parent. */
@@ -397,22 +572,32 @@ out:
 	return ret;
 }
 
-/* The paths a git diff touches, space-separated, for the scratch copies. */
-char *diff_paths(const char *diff_text)
+/*
+ * The paths a git diff touches, space-separated, for the scratch copies:
+ * old and new names of every file (a rename has two).
+ */
+char *diff_paths_buf(const char *diff_text, size_t len)
 {
 	struct sbuf sb = {0};
 	git_diff *diff = NULL;
 	size_t i;
 
-	if (diff_parse(&diff, diff_text) < 0)
+	if (diff_parse_buf(&diff, diff_text, len) < 0)
 		return NULL;
 	for (i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 
-		sbuf_addf(&sb, "%s%s", i ? " " : "", d->old_file.path);
+		sbuf_addf(&sb, "%s%s", sb.len ? " " : "", d->old_file.path);
+		if (strcmp(d->old_file.path, d->new_file.path))
+			sbuf_addf(&sb, " %s", d->new_file.path);
 	}
 	git_diff_free(diff);
 	return sbuf_detach(&sb);
+}
+
+char *diff_paths(const char *diff_text)
+{
+	return diff_paths_buf(diff_text, strlen(diff_text));
 }
 
 /* The change a (non-merge) commit makes, as git diff text. */
@@ -488,5 +673,383 @@ int checkout_to_dir(git_repository *repo, git_tree *tree, git_tree *baseline,
 	if (git_checkout_tree(repo, (git_object *)tree, &opts) < 0)
 		ret = git_fail(dir);
 	git_tree_free(empty);
+	return ret;
+}
+
+/*
+ * Paths from patches. A patch comes from mail: whatever it names must stay
+ * inside the tree, and must not reach through a symlink of the tree, on
+ * every rung (libgit2 in memory, or GNU patch and spatch on a scratch copy).
+ */
+
+/* Why a tree path cannot be written inside a tree, or NULL when it can. */
+const char *path_unsafe(const char *path)
+{
+	const char *p = path;
+
+	if (!*path)
+		return "it is empty";
+	if (*path == '/')
+		return "it is absolute";
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (!n)
+			return "it has an empty component (//)";
+		if (n == 2 && !strncmp(p, "..", 2))
+			return "it climbs out of the tree (..)";
+		if (n == 1 && *p == '.')
+			return "it has a '.' component";
+		if (n == 4 && !strncasecmp(p, ".git", 4))
+			return "it reaches into .git";
+		p += n;
+		if (*p == '/' && !*++p)
+			return "it ends in /";
+	}
+	return NULL;
+}
+
+/*
+ * Whether a symlink at path pointing at target stays inside the tree: the
+ * target is relative, climbs first ("../") no higher than the link's own
+ * directory, then only descends. Anything else (a/../b, /x, ..) is refused,
+ * so that a chain of links that each pass cannot climb out either.
+ */
+int link_inside(const char *path, const char *target)
+{
+	const char *p = target;
+	int depth = 0, descending = 0;
+
+	for (; *path; path++)
+		depth += *path == '/';
+	if (!*target || *target == '/')
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (!n || (n == 1 && *p == '.'))
+			return 0;
+		if (n == 2 && !strncmp(p, "..", 2)) {
+			if (descending || --depth < 0)
+				return 0;
+		} else {
+			descending = 1;
+		}
+		p += n;
+		p += *p == '/';
+	}
+	return 1;
+}
+
+/*
+ * Whether path may be written in tree: 0 yes; 1 no, with *why, when it is
+ * unsafe by itself or one of its leading directories is a symlink or a
+ * submodule in the tree (writing there would leave the tree).
+ */
+int tree_path_check(git_tree *tree, const char *path, char **why)
+{
+	const char *bad = path_unsafe(path), *slash;
+	int ret = 0;
+
+	if (bad) {
+		*why = xprintf("'%s': %s", path, bad);
+		return 1;
+	}
+	for (slash = strchr(path, '/'); slash && !ret; slash = strchr(slash + 1, '/')) {
+		char *dir = xstrndup(path, slash - path);
+		git_tree_entry *e = NULL;
+
+		if (git_tree_entry_bypath(&e, tree, dir) < 0) {
+			git_error_clear();
+			free(dir);
+			break;		/* a new directory: nothing deeper exists either */
+		}
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+			*why = xprintf("'%s' goes through the symlink '%s' of the tree", path, dir);
+			ret = 1;
+		} else if (git_tree_entry_filemode(e) == GIT_FILEMODE_COMMIT) {
+			*why = xprintf("'%s' goes into the submodule '%s'", path, dir);
+			ret = 1;
+		}
+		git_tree_entry_free(e);
+		free(dir);
+	}
+	return ret;
+}
+
+void path_problem_release(struct path_problem *pb)
+{
+	free(pb->path);
+	free(pb->why);
+	memset(pb, 0, sizeof(*pb));
+}
+
+static int problem(struct path_problem *pb, const char *path, char *why, int line)
+{
+	pb->path = xstrdup(path);
+	pb->why = why;
+	pb->line = line;
+	return 1;
+}
+
+/* A name of a diff header, C-unquoted when git quoted it. */
+static char *header_name(const char *s, size_t n)
+{
+	struct sbuf sb = {0};
+	size_t i;
+
+	if (!n || *s != '"')
+		return xstrndup(s, n);
+	for (i = 1; i < n && s[i] != '"'; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 1 < n) {
+			c = s[++i];
+			if (c >= '0' && c <= '7') {
+				int v = 0, k;
+
+				for (k = 0; k < 3 && i < n && s[i] >= '0' && s[i] <= '7'; k++)
+					v = v * 8 + s[i++] - '0';
+				i--;
+				c = (char)v;
+			} else {
+				c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'a' ? '\a' :
+				    c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'r' ? '\r' :
+				    c == 'v' ? '\v' : c;
+			}
+		}
+		sbuf_add(&sb, &c, 1);
+	}
+	return sb.buf ? sbuf_detach(&sb) : xstrdup("");
+}
+
+/* The name as patch -p1 sees it: the first component taken off. */
+static const char *strip_p1(const char *name)
+{
+	const char *slash = strchr(name, '/');
+
+	return slash ? slash + 1 : name;
+}
+
+/* Check one header name; p1: it carries an a/ or b/ prefix. */
+static int check_name(const char *s, size_t n, int p1, int line, struct path_problem *pb)
+{
+	char *name = header_name(s, n);
+	const char *path = p1 ? strip_p1(name) : name;
+	const char *bad = strcmp(name, "/dev/null") ? path_unsafe(path) : NULL;
+	int ret = 0;
+
+	if (bad)
+		ret = problem(pb, path, xprintf("'%s': %s", path, bad), line);
+	free(name);
+	return ret;
+}
+
+/* "diff --git a/X b/Y": every way of splitting it in two names. */
+static int check_git_line(const char *rest, size_t n, int line, struct path_problem *pb)
+{
+	size_t i;
+
+	if (*rest == '"') {
+		const char *q = rest + 1;
+
+		while (q < rest + n && *q != '"')
+			q += *q == '\\' ? 2 : 1;
+		q = q < rest + n ? q + 1 : rest + n;
+		return check_name(rest, q - rest, 1, line, pb) ||
+		       (q < rest + n && check_name(q + 1, rest + n - q - 1, 1, line, pb));
+	}
+	for (i = 0; i < n; i++)
+		if (rest[i] == ' ' && (check_name(rest, i, 1, line, pb) ||
+				       check_name(rest + i + 1, n - i - 1, 1, line, pb)))
+			return 1;
+	return check_name(rest, n, 1, line, pb);
+}
+
+static int line_starts(const char *p, size_t n, const char *lead)
+{
+	size_t l = strlen(lead);
+
+	return n >= l && !strncmp(p, lead, l);
+}
+
+static void hunk_counts(const char *line, long *old, long *new)
+{
+	long a, c;
+
+	*old = *new = 1;
+	if (sscanf(line, "@@ -%ld,%ld +%ld,%ld", &a, old, &c, new) == 4)
+		return;
+	if (sscanf(line, "@@ -%ld +%ld,%ld", &a, &c, new) == 3)
+		return;
+	*new = 1;
+	if (sscanf(line, "@@ -%ld,%ld +%ld", &a, old, &c) < 2)
+		*old = 1;
+}
+
+/*
+ * The header lines of a diff text as written, before any tool reads them:
+ * libgit2 and GNU patch do not read names alike (b//etc is etc to one,
+ * /etc to the other), so both readings are checked. Hunk bodies are
+ * skipped by their counts.
+ */
+static int check_headers(const char *text, size_t len, struct path_problem *pb)
+{
+	static const struct { const char *lead; int p1; } heads[] = {
+		{ "--- ", 1 }, { "+++ ", 1 }, { "rename from ", 0 }, { "rename to ", 0 },
+		{ "copy from ", 0 }, { "copy to ", 0 }, { "Index: ", 0 },
+	};
+	const char *p = text, *end = text + len;
+	long old = 0, new = 0;
+	int line = 0;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', end - p);
+		size_t n = (eol ? eol : end) - p, k;
+
+		line++;
+		if (old > 0 || new > 0) {
+			if (*p == '-')
+				old--;
+			else if (*p == '+')
+				new--;
+			else if (*p != '\\')
+				old--, new--;
+		} else if (line_starts(p, n, "@@ ")) {
+			char *h = xstrndup(p, n);
+
+			hunk_counts(h, &old, &new);
+			free(h);
+		} else if (line_starts(p, n, "diff --git ")) {
+			if (check_git_line(p + 11, n - 11, line, pb))
+				return 1;
+		} else {
+			for (k = 0; k < ARRAY_SIZE(heads); k++) {
+				size_t l = strlen(heads[k].lead);
+
+				const char *tab;
+
+				if (n <= l || strncmp(p, heads[k].lead, l))
+					continue;
+				tab = memchr(p + l, '\t', n - l);
+				if (check_name(p + l, (tab ? tab : p + n) - (p + l), heads[k].p1,
+					       line, pb))
+					return 1;
+			}
+		}
+		p += n + 1;
+	}
+	return 0;
+}
+
+/* The first header line of the diff text that names path (1-based), else 0. */
+int diff_header_line(const char *text, size_t len, const char *path)
+{
+	const char *p = text, *end = text + len;
+	int line = 0;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', end - p);
+		size_t n = (eol ? eol : end) - p;
+
+		line++;
+		if ((line_starts(p, n, "diff --git ") || line_starts(p, n, "--- ") ||
+		     line_starts(p, n, "+++ ") || line_starts(p, n, "rename ") ||
+		     line_starts(p, n, "copy ")) && memmem(p, n, path, strlen(path)))
+			return line;
+		p += n + 1;
+	}
+	return 0;
+}
+
+/* A path of a delta against the tree and the symlinks the patch itself makes. */
+static int check_delta_path(git_tree *tree, git_diff *diff, const char *path,
+			    const char *text, size_t len, struct path_problem *pb)
+{
+	char *why = NULL;
+	size_t i, n;
+
+	if (tree_path_check(tree, path, &why))
+		return problem(pb, path, why, diff_header_line(text, len, path));
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		n = strlen(d->new_file.path);
+		if (d->new_file.mode == GIT_FILEMODE_LINK && !strncmp(path, d->new_file.path, n) &&
+		    path[n] == '/')
+			return problem(pb, path,
+				       xprintf("'%s' goes through the symlink '%s' the patch makes",
+					       path, d->new_file.path),
+				       diff_header_line(text, len, path));
+	}
+	return 0;
+}
+
+/*
+ * Whether every path a patch names may be written in tree: 0 yes, 1 no
+ * with *pb (the path, why, the line of the text), -1 when the text does
+ * not parse.
+ */
+int diff_check_paths(git_tree *tree, const char *text, size_t len, struct path_problem *pb)
+{
+	git_diff *diff = NULL;
+	size_t i;
+	int ret;
+
+	memset(pb, 0, sizeof(*pb));
+	ret = check_headers(text, len, pb);
+	if (ret)
+		return ret;
+	if (diff_parse_buf(&diff, text, len) < 0)
+		return -1;
+	for (i = 0; !ret && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		ret = check_delta_path(tree, diff, d->old_file.path, text, len, pb);
+		if (!ret)
+			ret = check_delta_path(tree, diff, d->new_file.path, text, len, pb);
+	}
+	git_diff_free(diff);
+	return ret;
+}
+
+/*
+ * What a rung made of base: no path under a symlink, no symlink pointing
+ * out of the tree. 0 fine, 1 with *pb, -1 on error.
+ */
+int tree_check_result(git_repository *repo, git_tree *base, git_tree *result,
+		      const char *text, size_t len, struct path_problem *pb)
+{
+	git_diff *diff = NULL;
+	size_t i;
+	int ret = 0;
+
+	memset(pb, 0, sizeof(*pb));
+	if (git_diff_tree_to_tree(&diff, repo, base, result, NULL) < 0)
+		return git_fail("checking the patched tree");
+	for (i = 0; !ret && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path;
+		char *why = NULL, *target = NULL;
+		size_t n;
+
+		if (d->status == GIT_DELTA_DELETED)
+			continue;
+		if (tree_path_check(result, path, &why)) {
+			ret = problem(pb, path, why, text ? diff_header_line(text, len, path) : 0);
+		} else if (d->new_file.mode == GIT_FILEMODE_LINK) {
+			int rc = read_blob_buf(repo, result, path, &target, &n, NULL);
+
+			if (rc < 0)
+				ret = -1;
+			else if (!rc && (strlen(target) != n || !link_inside(path, target)))
+				ret = problem(pb, path,
+					      xprintf("'%s' is made a symlink pointing out of the tree (-> %s)",
+						      path, target),
+					      text ? diff_header_line(text, len, path) : 0);
+			free(target);
+		}
+	}
+	git_diff_free(diff);
 	return ret;
 }

@@ -13,6 +13,8 @@ int repo_open(struct git_repository **repo, const char *path);
 int resolve_commit(git_repository *repo, const char *spec, git_commit **out);
 int commit_exists(git_repository *repo, const char *id, git_oid *out);
 int is_ancestor(git_repository *repo, const git_oid *anc, const git_oid *tip);
+int read_blob_buf(git_repository *repo, git_tree *tree, const char *path, char **out,
+		  size_t *len, unsigned int *mode);
 int read_blob_at(git_repository *repo, git_tree *tree, const char *path, char **out);
 
 typedef int (*walk_fn)(const git_oid *id, const char *msg, void *payload);
@@ -23,12 +25,18 @@ struct apply_failure {
 	char *path;		/* file whose hunk failed */
 	int hunk;		/* 1-based hunk number within that file */
 	char *header;		/* that hunk's @@ line */
+	char *unsafe;		/* rc -2: why a path of the patch is not to write */
+	int line;		/* rc -2: the diff's line naming it */
 };
 
+int diff_parse_buf(git_diff **out, const char *text, size_t len);
 int diff_parse(git_diff **out, const char *text);
+int apply_diff_buf(git_repository *repo, git_tree *base, const char *diff_text,
+		   size_t len, git_tree **out, struct apply_failure *fail);
 int apply_diff(git_repository *repo, git_tree *base, const char *diff_text,
 	       git_tree **out, struct apply_failure *fail);
 char *reverse_diff_text(const char *diff);
+char *diff_paths_buf(const char *diff_text, size_t len);
 char *diff_paths(const char *diff_text);
 int diff_text_of_commit(git_repository *repo, git_commit *c, char **out);
 int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out);
@@ -36,10 +44,31 @@ int checkout_to_dir(git_repository *repo, git_tree *tree, git_tree *baseline,
 		    const char *dir);
 void apply_failure_release(struct apply_failure *f);
 
+/* A path of a patch that may not be written (see diff_check_paths). */
+struct path_problem {
+	char *path;
+	char *why;		/* "'lnk/x' goes through the symlink 'lnk' of the tree" */
+	int line;		/* the line of the diff text naming it, 1-based; 0 unknown */
+};
+
+const char *path_unsafe(const char *path);
+int link_inside(const char *path, const char *target);
+int tree_path_check(git_tree *tree, const char *path, char **why);
+int diff_header_line(const char *text, size_t len, const char *path);
+int diff_check_paths(git_tree *tree, const char *text, size_t len, struct path_problem *pb);
+int tree_check_result(git_repository *repo, git_tree *base, git_tree *result,
+		      const char *text, size_t len, struct path_problem *pb);
+void path_problem_release(struct path_problem *pb);
+
+int revert_commit_tree(git_repository *repo, git_commit *tip, git_commit *c, git_tree **out);
+int cherrypick_tree(git_repository *repo, git_commit *onto, git_commit *c, git_tree **out);
+int revert_in_tree(git_repository *repo, git_tree *t, git_commit *c, git_tree **out);
+
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,
 		  const char *msg, git_commit **out);
 int branch_checked_out(git_repository *repo, const char *refname);
+int branch_checked_out_at(git_repository *repo, const char *refname, char **where);
 int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 		  const char *log);
 int email_for_commit(git_repository *repo, git_commit *c, size_t idx, size_t total,

@@ -14,8 +14,16 @@ struct adaptation {
 	char *note;		/* for the stable "[ ... ]" note */
 	char *failure;		/* why no rung worked */
 	git_tree *tree;		/* the result */
+	int bad_input;		/* the patch names a path not to write */
 };
 
+/*
+ * Carry patch p onto base: 0 with out->tree, 1 when no rung worked
+ * (out->failure says why), -1 on error, -2 when the patch is bad input:
+ * a path that climbs out of the tree (../, absolute) or goes through a
+ * symlink of it, on any rung; out->failure is then the whole error line
+ * ("<patch file>:<line>: bad path ...") and the caller exits 2.
+ */
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 struct adaptation *out);
 void adaptation_release(struct adaptation *a);
