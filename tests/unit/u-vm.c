@@ -463,7 +463,7 @@ static int boot(const char *arch, struct vm_result *r)
 /* Defect 9: QEMU gone before the console exists was a NULL dereference. */
 static void test_run_no_console(void **state)
 {
-	char *dir = fake_qemu("qemu-system-x86_64",
+	char *console, *dir = fake_qemu("qemu-system-x86_64",
 			      "echo \"qemu-system-x86_64: -kernel bzImage: no such file\" >&2\nexit 1");
 	struct vm_result r;
 
@@ -479,6 +479,16 @@ static void test_run_no_console(void **state)
 	assert_string_equal(r.why, "QEMU exited (0) before the console was written");
 	vm_result_release(&r);
 	restore_path(dir);
+	/* a console that cannot be read says so, with QEMU's words */
+	dir = fake_qemu("qemu-system-x86_64", "mkdir \"$console\"\necho odd >&2\nexit 0");
+	assert_int_equal(boot(NULL, &r), 0);
+	assert_int_equal(r.outcome, VM_NO_CONSOLE);
+	assert_string_equal(r.why, "QEMU exited (0), its console cannot be read: Invalid argument; QEMU said: odd");
+	vm_result_release(&r);
+	restore_path(dir);
+	console = path_join(tmp, "console");
+	assert_int_equal(rmdir(console), 0);
+	free(console);
 }
 
 static void test_run_result(void **state)

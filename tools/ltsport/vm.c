@@ -653,14 +653,17 @@ static char *qemu_said(const char *errlog)
 }
 
 /* Why there is no result, now that QEMU's side is known. */
-static void explain_boot(struct vm_result *r, int have_console, int status, const char *errlog)
+static void explain_boot(struct vm_result *r, int console_errno, int status, const char *errlog)
 {
 	char *qerr = qemu_said(errlog);
 
-	if (!have_console) {
+	if (console_errno) {
 		r->outcome = VM_NO_CONSOLE;
 		free(r->why);
-		if (r->timed_out)
+		if (console_errno != ENOENT)
+			r->why = xprintf("QEMU exited (%d), its console cannot be read: %s%s%s", status,
+					 strerror(console_errno), *qerr ? "; QEMU said: " : "", qerr);
+		else if (r->timed_out)
 			r->why = xstrdup("QEMU was still running at the time limit and had written no console");
 		else if (*qerr)
 			r->why = xprintf("QEMU failed (%d): %s", status, qerr);
@@ -694,7 +697,7 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 	const char *argv[32];
 	char *serial, *append, *errlog, *text = NULL;
 	size_t len = 0;
-	int ret, have_console, n = 0;
+	int ret, console_errno = 0, n = 0;
 	double t0 = now_s();
 
 	result_init(r);
@@ -742,12 +745,13 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 	if (ret < 0 && !res.timed_out)
 		goto out;
 	ret = 0;
-	have_console = vm_read_console(b->console, &text, &len) == 0;
+	if (vm_read_console(b->console, &text, &len) < 0)
+		console_errno = errno ? errno : EIO;
 	parse_console(text ? text : "", len, r);
 	r->wall = now_s() - t0;
 	r->timed_out = res.timed_out;
 	if (!r->has_result)
-		explain_boot(r, have_console, res.status, errlog);
+		explain_boot(r, console_errno, res.status, errlog);
 	free(text);
 out:
 	spawn_result_release(&res);
