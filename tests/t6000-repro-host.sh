@@ -109,6 +109,96 @@ test_expect_success '--help prints the usage and exits 0' '
 	test "$(cat rc)" = 0 && grep -q "^usage: ltsport-repro" out && grep -q -- --pageout out
 '
 
+# in_protocol <file>: every LTSPORT-REPRO line of file keeps the result
+# protocol of tools/repro/README.md, word by word.
+in_protocol() {
+	grep '^LTSPORT-REPRO' "$1" >lines && test -s lines &&
+	awk '
+	length($0) > 4096 { print "too long: " $0; bad = 1 }
+	{
+		delete seen; has = 0
+		for (i = 2; i <= NF; i++) {
+			n = index($i, "="); k = substr($i, 1, n - 1); v = substr($i, n + 1)
+			if (k == "first_loss_s") k = "first_failure_s"
+			if (n < 2 || k !~ /^[a-z0-9_]+$/ || length(k) > 32 || v == "" ||
+			    length(v) > 64 || seen[k]++) { print "bad word: " $i; bad = 1; continue }
+			if (k == "result") { has = 1; ok = v ~ /^(loss|clean|error)$/ }
+			else if (k == "seconds") ok = v ~ /^[0-9]+(\.[0-9]+)?$/
+			else if (k == "rounds") ok = v ~ /^[0-9]+$/
+			else if (k == "first_failure_s") ok = v ~ /^([0-9]+(\.[0-9]+)?|-)$/
+			else ok = v ~ /^([0-9]+|[a-z][a-z0-9_.-]*)$/
+			if (!ok) { print "bad value: " $i; bad = 1 }
+		}
+		if (!has) { print "no result=: " $0; bad = 1 }
+	}
+	END { exit bad }' lines
+}
+
+test_expect_success 'the result line keeps the result protocol, clean or refused' '
+	run_repro --rounds 2 --seconds 0 --pageout none && in_protocol out &&
+	run_repro --workers 0 && in_protocol out &&
+	grep "^ERROR_LINE=" "$REPRO_DIR/init" | sed "s/^ERROR_LINE=.\(.*\).$/\1/" >error-line &&
+	in_protocol error-line && grep -q "^LTSPORT-REPRO result=error " error-line
+'
+
+# The host's own parser (tools/ltsport/vm.c) on a console, through a small
+# driver: what it took from the line, or why it refused it.
+parse_console() {
+	./parse "$1" >parsed
+}
+
+test_expect_success 'the host parser builds' '
+	cat >parse.c <<-\EOF &&
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include "fsutil.h"
+	#include "vm.h"
+
+	int main(int argc, char **argv)
+	{
+		struct vm_result r;
+		char *buf;
+		size_t len, i;
+
+		if (argc != 2 || vm_read_console(argv[1], &buf, &len) < 0)
+			return 2;
+		if (vm_parse_console(buf, len, &r)) {
+			printf("none: %s\n", r.why);
+			return 1;
+		}
+		printf("%s rounds=%lu seconds=%.1f first=%.1f lost=%lu misloads=%lu\n", r.kind,
+		       r.rounds, r.seconds, r.first_loss, r.lost, r.misloads);
+		for (i = 0; i < r.nr_counters; i++)
+			printf("%s=%s\n", r.counters[i].name, r.counters[i].value);
+		return 0;
+	}
+	EOF
+	L=$TOP/tools/ltsport &&
+	cc -I"$L" $(pkg-config --cflags libgit2) -o parse parse.c "$L/vm.c" "$L/util.c" \
+		"$L/fsutil.c" "$L/spawn.c" $(pkg-config --libs libgit2)
+'
+
+test_expect_success 'the host takes the reproducer'"'"'s own line, as a console has it' '
+	run_repro --rounds 3 --seconds 0 --pages 8 --workers 2 --pageout none &&
+	{ printf "[    0.5] Run /init as init process\r\n"; sed "s/$/\r/" out; } >console &&
+	parse_console console && cat parsed &&
+	grep -q "^clean rounds=3 seconds=[0-9.]* first=-1.0 lost=0 misloads=0$" parsed &&
+	grep -qx "pageout=none" parsed && grep -qx "pswpin=0" parsed &&
+	test "$(grep -c = parsed)" = 7 &&
+	sed "s/$/\r/" error-line >console &&
+	parse_console console && grep -q "^error rounds=0 " parsed
+'
+
+test_expect_success 'the host refuses a line the reproducer must never print' '
+	sed "s/ lost=[0-9]*/ lost=-1/" out >console &&
+	! parse_console console &&
+	grep -qx "none: malformed LTSPORT-REPRO line: lost=-1: not a decimal counter within 64 bits or a word" parsed &&
+	sed "s/ rounds=[0-9]*/ rounds=18446744073709551616/" out >console &&
+	! parse_console console && grep -q "^none: malformed LTSPORT-REPRO line: rounds=" parsed &&
+	{ cat out; printf "LTSPORT-REPRO result=loss rounds=1"; } >console &&
+	parse_console console && grep -q "^clean rounds=3 " parsed
+'
+
 test_expect_success 'the guest init is valid sh' '
 	sh -n "$REPRO_DIR/init" &&
 	{ ! command -v busybox >/dev/null || busybox sh -n "$REPRO_DIR/init"; }

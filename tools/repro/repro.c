@@ -10,7 +10,9 @@
  * swap entry in at once on a synchronous swap device, an unfixed kernel can
  * map a stale copy of the page and an increment disappears.
  *
- * One result line on stdout, exit 0 (no loss), 1 (loss) or 2 (could not run):
+ * One result line on stdout in the result protocol of README.md (generic
+ * result, rounds, seconds, first_loss_s; the rest are counters and a label),
+ * exit 0 (no loss), 1 (loss) or 2 (could not run):
  * LTSPORT-REPRO result=clean rounds=N seconds=S lost=N misloads=N
  *	first_loss_s=S|- pswpin=N pswpout=N throughput=N pageout=METHOD
  */
