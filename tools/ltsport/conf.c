@@ -78,7 +78,7 @@ static int value_continues(const char *p, const char *eol, int *quote)
 
 /* Does the header at p ("[name" after the bracket) name section and subsection? */
 static const char *match_header(const char *p, const char *eol, const char *section,
-				const char *sub, int *in)
+				const char *sub, int any_sub, int *in)
 {
 	const char *name = p, *dot = NULL;
 	size_t n = strlen(section);
@@ -91,8 +91,9 @@ static const char *match_header(const char *p, const char *eol, const char *sect
 	}
 	if (dot) {
 		/* The old [section.sub] form: libgit2 lowercases it all. */
-		ok = sub && (size_t)(dot - name) == n && !strncasecmp(name, section, n) &&
-		     (size_t)(p - dot - 1) == strlen(sub) && !strncasecmp(dot + 1, sub, p - dot - 1);
+		ok = (size_t)(dot - name) == n && !strncasecmp(name, section, n) &&
+		     (any_sub || (sub && (size_t)(p - dot - 1) == strlen(sub) &&
+				  !strncasecmp(dot + 1, sub, p - dot - 1)));
 		*in = ok && p < eol && *p == ']';
 		return p < eol ? p + 1 : p;
 	}
@@ -109,17 +110,17 @@ static const char *match_header(const char *p, const char *eol, const char *sect
 			else
 				want = NULL;
 		}
-		ok = ok && want && !*want && p < eol;
+		ok = ok && (any_sub || (want && !*want)) && p < eol;
 		p = p < eol ? skip_blank(p + 1, eol) : p;
 	} else {
-		ok = ok && !sub;
+		ok = ok && (any_sub || !sub);
 	}
 	*in = ok && p < eol && *p == ']';
 	return p < eol ? p + 1 : p;
 }
 
-int conf_line_of_buf(const char *buf, size_t len, const char *section,
-		     const char *subsection, const char *key, int nth)
+static int scan_buf(const char *buf, size_t len, const char *section,
+		    const char *subsection, int any_sub, const char *key, int nth)
 {
 	const char *p = buf, *end = buf + len;
 	int line = 0, in = 0, cont = 0, quote = 0, seen = 0;
@@ -137,7 +138,7 @@ int conf_line_of_buf(const char *buf, size_t len, const char *section,
 		}
 		p = skip_blank(p, eol);
 		if (p < eol && *p == '[') {
-			p = match_header(p + 1, eol, section, subsection, &in);
+			p = match_header(p + 1, eol, section, subsection, any_sub, &in);
 			if (in && !key && ++seen == nth)
 				return line;
 			p = skip_blank(p, eol);
@@ -156,6 +157,29 @@ int conf_line_of_buf(const char *buf, size_t len, const char *section,
 				cont = value_continues(p + 1, eol, &quote);
 		}
 		p = eol;
+	}
+	return 0;
+}
+
+int conf_line_of_buf(const char *buf, size_t len, const char *section,
+		     const char *subsection, const char *key, int nth)
+{
+	return scan_buf(buf, len, section, subsection, 0, key, nth);
+}
+
+int conf_check_text(const char *file, const char *buf, size_t len)
+{
+	static const char *const refused[] = { "include", "includeif" };
+	int line = conf_find_nul(buf, len);
+	size_t i;
+
+	if (line)
+		return error("%s:%d: contains a NUL byte; a conf is text, remove it", file, line);
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		line = scan_buf(buf, len, refused[i], NULL, 1, NULL, 1);
+		if (line)
+			return error("%s:%d: [%s] is not supported here; copy what it includes into this file",
+				     file, line, refused[i]);
 	}
 	return 0;
 }
@@ -367,12 +391,11 @@ static int conf_parse(struct stable_conf *conf, const char *gitpath, const char 
 {
 	struct conf_text ct = { conf, buf, len };
 	git_config *cfg = NULL;
-	int fd = -1, ret, nul = conf_find_nul(buf, len);
+	int fd = -1, ret;
 	size_t i;
 
-	if (nul)
-		return error("%s:%d: contains a NUL byte; a conf is text, remove it",
-			     conf->file, nul);
+	if (conf_check_text(conf->file, buf, len))
+		return -1;
 	if (gitpath)
 		ret = git_config_open_ondisk(&cfg, gitpath) < 0 ? git_fail(conf->file) : 0;
 	else

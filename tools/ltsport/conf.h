@@ -41,6 +41,8 @@ int conf_find_nul(const char *buf, size_t len);
  */
 int conf_line_of_buf(const char *buf, size_t len, const char *section,
 		     const char *subsection, const char *key, int nth);
+/* A conf text libgit2 may read: no NUL byte, no [include]; else an error. */
+int conf_check_text(const char *file, const char *buf, size_t len);
 /* The first occurrence in a file, for messages. */
 int conf_line_of(const char *file, const char *section, const char *subsection,
 		 const char *key);

@@ -319,11 +319,10 @@ static int parse_conf(struct series *s, const char *file, const char *gitpath,
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
 	size_t i;
-	int ret = 0, rc, fd = -1, nul = conf_find_nul(buf, len);
+	int ret = 0, rc, fd = -1;
 
-	if (nul)
-		return error("%s:%d: contains a NUL byte; series.conf is text, remove it",
-			     file, nul);
+	if (conf_check_text(file, buf, len))
+		return -1;
 	if (gitpath)
 		ret = git_config_open_ondisk(&cfg, gitpath) < 0 ? git_fail(file) : 0;
 	else
