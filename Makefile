@@ -53,11 +53,11 @@ build/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(LIB_ASAN_OBJ)
 	$(CC) $(TEST_CFLAGS) -Itests/unit -o $@ $< tests/unit/unit.c $(LIB_ASAN_OBJ) \
 		-Wl,--wrap=error $(GIT2_LIBS) -lcmocka
 
-build/replay/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/quiet.c $(LIB_ASAN_OBJ)
+build/replay/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/quiet.c tests/fuzz/fuzz.h $(LIB_ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpora/$(patsubst fuzz-%,%,$*)"' \
 		-o $@ $< tests/fuzz/standalone.c tests/fuzz/quiet.c $(LIB_ASAN_OBJ) \
-		-Wl,--wrap=error,--wrap=warn $(GIT2_LIBS)
+		-Wl,--wrap=error,--wrap=warn,--wrap=git_fail $(GIT2_LIBS)
 
 unit: $(UNIT_BIN) $(REPLAY_BIN)
 	CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 prove -e '' $(UNIT_BIN) $(REPLAY_BIN)
@@ -72,10 +72,10 @@ build/fuzzobj/%.o: %.c $(wildcard tools/ltsport/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(GIT2_CFLAGS) -c -o $@ $<
 
-build/fuzz/%: tests/fuzz/%.c tests/fuzz/quiet.c $(FUZZ_OBJ)
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/quiet.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(GIT2_CFLAGS) -Itools/ltsport -o $@ $< \
-		tests/fuzz/quiet.c $(FUZZ_OBJ) -Wl,--wrap=error,--wrap=warn $(GIT2_LIBS)
+		tests/fuzz/quiet.c $(FUZZ_OBJ) -Wl,--wrap=error,--wrap=warn,--wrap=git_fail $(GIT2_LIBS)
 
 fuzz: $(FUZZ_BIN)
 

@@ -74,6 +74,16 @@ test_expect_success 'a key without a value: file and line, exit 2' '
 	expect_conf_error 2 ".path. has no value; write path = VALUE"
 '
 
+test_expect_success 'a key before any section (found by fuzz-conf)' '
+	write_conf <<-EOF &&
+	path = imp
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+	EOF
+	expect_conf_error 1 ".path. is outside any section"
+'
+
 test_expect_success 'a tree name that leaves the directory is refused' '
 	write_conf <<-EOF &&
 	[tree "5.0"]

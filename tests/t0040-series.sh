@@ -88,6 +88,11 @@ test_expect_success '[series] name without a value: an error, not a crash' '
 	expect_port_error "s/series.conf:2: .name. has no value; write name = VALUE"
 '
 
+test_expect_success 'a key before any section of series.conf' '
+	fresh_series && sed -i "1i\\cve = CVE-0000-0002" s/series.conf &&
+	expect_port_error "s/series.conf:1: .cve. is outside any section"
+'
+
 test_expect_success 'a patch key without a value' '
 	fresh_series && sed -i "0,/^	cve = .*/s//	cve/" s/series.conf &&
 	expect_port_error "s/series.conf:10: .cve. has no value"

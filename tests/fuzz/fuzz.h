@@ -10,6 +10,10 @@
 #include <git2.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+int __wrap_error(const char *fmt, ...);
+void __wrap_warn(const char *fmt, ...);
+int __wrap_git_fail(const char *what);
+extern char fuzz_last_error[1024];
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* An [include] of /proc/self/fd/0 must not wait on a terminal. */

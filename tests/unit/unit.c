@@ -10,8 +10,6 @@
 char unit_error[4096];
 int unit_errors;
 
-int __wrap_error(const char *fmt, ...);
-
 int __wrap_error(const char *fmt, ...)
 {
 	va_list ap;

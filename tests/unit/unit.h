@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+int __wrap_error(const char *fmt, ...);
 extern char unit_error[4096];
 extern int unit_errors;		/* how many error() calls since unit_reset() */
 

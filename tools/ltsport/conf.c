@@ -123,7 +123,8 @@ static int scan_buf(const char *buf, size_t len, const char *section,
 		    const char *subsection, int any_sub, const char *key, int nth)
 {
 	const char *p = buf, *end = buf + len;
-	int line = 0, in = 0, cont = 0, quote = 0, seen = 0;
+	/* Section "" is the top of the file, before any header. */
+	int line = 0, in = !*section, cont = 0, quote = 0, seen = 0;
 
 	for (; p < end; p++) {
 		const char *eol = memchr(p, '\n', end - p);
@@ -202,8 +203,10 @@ int conf_line_of(const char *file, const char *section, const char *subsection,
  * libgit2 reads a config from a file only: give it the text in a memfd,
  * open until the caller closes *fd once done with *cfg.
  */
-int conf_open_buf(git_config **cfg, int *fd, const char *buf, size_t len)
+int conf_open_buf(git_config **cfg, int *fd, const char *name, const char *buf, size_t len)
 {
+	const git_error *e;
+	const char *msg, *at;
 	char fdpath[64];
 	size_t done = 0;
 
@@ -220,17 +223,29 @@ int conf_open_buf(git_config **cfg, int *fd, const char *buf, size_t len)
 		done += n;
 	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", *fd);
-	if (git_config_open_ondisk(cfg, fdpath) < 0)
-		return git_fail("reading a config from memory");
-	return 0;
+	if (!git_config_open_ondisk(cfg, fdpath))
+		return 0;
+	/* libgit2 names the line in the memfd: name the file instead. */
+	e = git_error_last();
+	msg = e && e->message ? e->message : "unknown libgit2 error";
+	at = strstr(msg, fdpath);
+	if (at)
+		return error("%s: %.*s%s%s", name, (int)(at - msg), msg, name, at + strlen(fdpath));
+	return error("%s: %s", name, msg);
 }
 
 /* Split "tree.5.10.path" into section, subsection and key. */
-static void split_name(const char *name, char **sec, char **sub, char **key)
+void conf_split_name(const char *name, char **sec, char **sub, char **key)
 {
 	const char *first = strchr(name, '.');
 	const char *last = strrchr(name, '.');
 
+	if (!first) {
+		*sec = xstrdup("");
+		*sub = NULL;
+		*key = xstrdup(name);
+		return;
+	}
 	*sec = xstrndup(name, first - name);
 	*key = xstrdup(last + 1);
 	*sub = first == last ? NULL : xstrndup(first + 1, last - first - 1);
@@ -284,8 +299,13 @@ static int set_entry(struct conf_text *ct, const git_config_entry *e)
 	char **field;
 	int ret = 0, line;
 
-	split_name(e->name, &sec, &sub, &key);
+	conf_split_name(e->name, &sec, &sub, &key);
 	line = line_of(ct, sec, sub, key, 1);
+	if (!*sec) {
+		ret = error("%s:%d: '%s' is outside any section; put it under [tree \"X.Y\"] or [mainline]",
+			    conf->file, line, key);
+		goto out;
+	}
 	if (!strcmp(sec, "tree") && sub) {
 		if (!name_is_safe(sub)) {
 			ret = error("%s:%d: tree name '%s' cannot name a branch and a directory; use letters, digits, '.', '_' and '-' (not first '.' or '-', no '..')",
@@ -399,7 +419,7 @@ static int conf_parse(struct stable_conf *conf, const char *gitpath, const char 
 	if (gitpath)
 		ret = git_config_open_ondisk(&cfg, gitpath) < 0 ? git_fail(conf->file) : 0;
 	else
-		ret = conf_open_buf(&cfg, &fd, buf, len);
+		ret = conf_open_buf(&cfg, &fd, conf->file, buf, len);
 	if (!ret)
 		ret = collect(cfg, &ct);
 	git_config_free(cfg);

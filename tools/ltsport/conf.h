@@ -47,9 +47,13 @@ int conf_check_text(const char *file, const char *buf, size_t len);
 int conf_line_of(const char *file, const char *section, const char *subsection,
 		 const char *key);
 
+/* "tree.5.10.path" into "tree", "5.10", "path"; "path" alone into "", NULL, "path". */
+void conf_split_name(const char *name, char **sec, char **sub, char **key);
+
 /* libgit2's config of a text in memory; close *fd when done with *cfg. */
 struct git_config;
-int conf_open_buf(struct git_config **cfg, int *fd, const char *buf, size_t len);
+int conf_open_buf(struct git_config **cfg, int *fd, const char *name, const char *buf,
+		  size_t len);
 
 /* A stable_trees.conf text; name is the file named in messages. */
 int conf_parse_buf(struct stable_conf *conf, const char *name, const char *buf, size_t len);

@@ -227,16 +227,18 @@ static int set_series_name(struct sconf_text *st, int line, const char *value)
 static int set_patch_entry(struct sconf_text *st, const git_config_entry *e)
 {
 	struct series *s = st->s;
-	const char *first = strchr(e->name, '.');
-	const char *last = strrchr(e->name, '.');
-	char *sec = xstrndup(e->name, first - e->name);
-	char *sub = first == last ? NULL : xstrndup(first + 1, last - first - 1);
-	const char *key = last + 1;
-	int line = line_of(st, sec, sub, key, 1);
+	char *sec, *sub, *key;
 	struct series_patch *p;
 	char **field;
-	int ret = 0;
+	int ret = 0, line;
 
+	conf_split_name(e->name, &sec, &sub, &key);
+	line = line_of(st, sec, sub, key, 1);
+	if (!*sec) {
+		ret = error("%s:%d: '%s' is outside any section; put it under [series], [repro] or [patch \"NAME\"]",
+			    st->file, line, key);
+		goto out;
+	}
 	if (!strcmp(sec, "series") && !sub && !strcmp(key, "name")) {
 		ret = set_series_name(st, line, e->value);
 		goto out;
@@ -268,6 +270,7 @@ static int set_patch_entry(struct sconf_text *st, const git_config_entry *e)
 out:
 	free(sec);
 	free(sub);
+	free(key);
 	return ret;
 }
 
@@ -326,7 +329,7 @@ static int parse_conf(struct series *s, const char *file, const char *gitpath,
 	if (gitpath)
 		ret = git_config_open_ondisk(&cfg, gitpath) < 0 ? git_fail(file) : 0;
 	else
-		ret = conf_open_buf(&cfg, &fd, buf, len);
+		ret = conf_open_buf(&cfg, &fd, file, buf, len);
 	if (!ret && git_config_iterator_new(&it, cfg) < 0)
 		ret = git_fail(file);
 	while (!ret && !(rc = git_config_next(&e, it)))
@@ -678,8 +681,11 @@ static int hunk_counts(const char *p, long *old, long *new)
 	return 0;
 }
 
-static const char *const path_headers[] = {
+/* The first six name paths; none may come twice in one file's header. */
+static const char *const diff_headers[] = {
 	"--- ", "+++ ", "rename from ", "rename to ", "copy from ", "copy to ",
+	"index ", "similarity index ", "dissimilarity index ", "old mode ", "new mode ",
+	"new file mode ", "deleted file mode ",
 };
 
 /*
@@ -687,11 +693,12 @@ static const char *const path_headers[] = {
  * tree. Hunk lines are skipped by their counts, so a removed line reading
  * "-- x" is not taken for a header.
  */
-static int check_diff_paths(const char *file, const char *diff, int first_line)
+static int check_diff_headers(const char *file, const char *diff, int first_line)
 {
 	const char *p = diff, *eol, *next, *why = NULL;
 	long old = 0, new = 0;
 	int line = first_line;
+	unsigned int seen = 0;
 	size_t i;
 
 	for (; *p; p = next, line++) {
@@ -714,16 +721,24 @@ static int check_diff_paths(const char *file, const char *diff, int first_line)
 		}
 		if (starts_with(p, "diff --git ")) {
 			why = bad_git_header(p + 11, eol);
+			seen = 0;
 		} else if (starts_with(p, "@@ ")) {
 			if (hunk_counts(p, &old, &new))
 				old = new = 0;
 		} else {
-			for (i = 0; i < ARRAY_SIZE(path_headers); i++) {
-				size_t k = strlen(path_headers[i]);
+			for (i = 0; i < ARRAY_SIZE(diff_headers); i++) {
+				size_t k = strlen(diff_headers[i]);
 				const char *end = eol;
 
-				if (strncmp(p, path_headers[i], k))
+				if (strncmp(p, diff_headers[i], k))
 					continue;
+				/* libgit2 1.5 leaks the first of two such lines. */
+				if (seen & 1u << i)
+					return error("%s:%d: corrupt patch: a second '%.*s' line in one file's header; regenerate it with git format-patch",
+						     file, line, (int)k - 1, diff_headers[i]);
+				seen |= 1u << i;
+				if (i >= 6)
+					break;
 				if (i < 2 && p[k] != '"')
 					end = p + k + strcspn(p + k, "\t\n");
 				why = bad_path(p + k, end - p - k, i < 2, i < 2);
@@ -796,7 +811,7 @@ int series_parse_mail(struct series_mail *m, const char *file, const char *buf, 
 	m->body = sbuf_detach(&body);
 	m->diff = diff_without_signature(p);
 	m->diff_line = line;
-	ret = check_diff_paths(file, m->diff, line);
+	ret = check_diff_headers(file, m->diff, line);
 	if (!ret)
 		ret = check_diff(file, m->diff);
 out:
