@@ -170,6 +170,8 @@ static void test_line_of_buf(void **state)
 	assert_int_equal(conf_line_of_buf(text, n, "tree", "5.1", NULL, 1), 0);
 	assert_int_equal(conf_line_of_buf(text, n, "mainline", NULL, NULL, 1), 0);
 	assert_int_equal(conf_line_of_buf("", 0, "tree", NULL, NULL, 1), 0);
+	/* A NUL in the text is no end of the name looked for (fuzz-conf). */
+	assert_int_equal(conf_line_of_buf("[tree \"5.10\0\"]\n", 15, "tree", "5.10", NULL, 1), 0);
 	/* Not NUL-terminated: the scanner stops at len. */
 	assert_int_equal(conf_line_of_buf("[mainline]\n[mainline]", 11, "mainline", NULL,
 					  NULL, 2), 0);

@@ -105,7 +105,7 @@ static const char *match_header(const char *p, const char *eol, const char *sect
 		for (p++; p < eol && *p != '"'; p++) {
 			if (*p == '\\' && p + 1 < eol)
 				p++;
-			if (want && *want == *p)
+			if (want && *want && *want == *p)
 				want++;
 			else
 				want = NULL;
