@@ -167,6 +167,43 @@ static void test_mail_bad_paths(void **state)
 		P ":10: unsafe path");
 }
 
+/* Renames, new and deleted files: all inside the tree. */
+static void test_mail_good_headers(void **state)
+{
+	static const char text[] =
+		"From: A <a@b>\nSubject: x\n\n"
+		"diff --git a/mm/a.c b/mm/b.c\n"
+		"similarity index 90%\n"
+		"rename from mm/a.c\n"
+		"rename to mm/b.c\n"
+		"index 1111111..2222222 100644\n"
+		"--- a/mm/a.c\n"
+		"+++ b/mm/b.c\n"
+		"@@ -1 +1 @@\n"
+		"-a\n"
+		"+b\n"
+		"diff --git a/new.c b/new.c\n"
+		"new file mode 100644\n"
+		"index 0000000..3333333\n"
+		"--- /dev/null\n"
+		"+++ b/new.c\n"
+		"@@ -0,0 +1 @@\n"
+		"+x\n"
+		"diff --git a/old.c b/old.c\n"
+		"deleted file mode 100644\n"
+		"index 3333333..0000000\n"
+		"--- a/old.c\n"
+		"+++ /dev/null\n"
+		"@@ -1 +0,0 @@\n"
+		"-x\n";
+	struct series_mail m;
+
+	(void)state;
+	if (mail(&m, text, sizeof(text) - 1))
+		fail_msg("refused: %s", unit_error);
+	series_mail_release(&m);
+}
+
 /* A header line twice for one file (libgit2 1.5 leaks the first). */
 static void test_mail_repeated_header(void **state)
 {
@@ -322,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_mail_crlf),
 		cmocka_unit_test(test_mail_not_a_mail),
 		cmocka_unit_test(test_mail_bad_paths),
+		cmocka_unit_test(test_mail_good_headers),
 		cmocka_unit_test(test_mail_repeated_header),
 		cmocka_unit_test(test_mail_hunk_lines_are_not_headers),
 		cmocka_unit_test(test_list),
