@@ -119,6 +119,17 @@ test_expect_success 'a NUL byte in the conf: its line' '
 	expect_conf_error 3 "contains a NUL byte"
 '
 
+test_expect_success '[include] is refused before libgit2 reads what it names' '
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+	[include]
+		path = other.conf
+	EOF
+	expect_conf_error 4 "\[include\] is not supported here"
+'
+
 test_expect_success 'missing required key: path' '
 	write_conf <<-EOF &&
 	[tree "5.0"]
