@@ -35,15 +35,69 @@ deps:
 repro:
 	$(MAKE) -C tools/repro O=$(CURDIR)/build/repro
 
-# Every test, then again under ASan/UBSan those that run ltsport itself (the
-# others exercise spatch rules and the reproducer, not our C). prove prints
-# the summary CI reads.
-ASAN_TESTS = $(wildcard tests/t00*.sh) tests/t3010-port-eras.sh tests/t4000-real-trees.sh \
-	tests/t6020-repro.sh
+# Unit tests (cmocka): each tests/unit/u-*.c linked with every object but
+# main.o (the ASan/UBSan build) and tests/unit/unit.c, which catches error()
+# (-Wl,--wrap=error). The corpus replay: each tests/fuzz/fuzz-*.c harness with
+# the plain driver tests/fuzz/standalone.c, built by $(CC) with ASan/UBSan,
+# runs every file of tests/fuzz/corpora/<name>/ as one test.
+LIB_SRC = $(filter-out tools/ltsport/main.c,$(SRC))
+LIB_ASAN_OBJ = $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/u-*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/replay/%)
+TEST_CFLAGS = -O1 -g $(SAN) $(WARN) $(GIT2_CFLAGS) -Itools/ltsport
+
+build/unit/%: tests/unit/%.c tests/unit/unit.c tests/unit/unit.h $(LIB_ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Itests/unit -o $@ $< tests/unit/unit.c $(LIB_ASAN_OBJ) \
+		-Wl,--wrap=error $(GIT2_LIBS) -lcmocka
+
+build/replay/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/quiet.c tests/fuzz/fuzz.h $(LIB_ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -DFUZZ_CORPUS='"$(CURDIR)/tests/fuzz/corpora/$(patsubst fuzz-%,%,$*)"' \
+		-o $@ $< tests/fuzz/standalone.c tests/fuzz/quiet.c $(LIB_ASAN_OBJ) \
+		-Wl,--wrap=error,--wrap=warn,--wrap=git_fail $(GIT2_LIBS)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN)
+	CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 prove -e '' $(UNIT_BIN) $(REPLAY_BIN)
+
+# libFuzzer binaries (clang-14): build/fuzz/fuzz-<name>; bench/fuzz runs them.
+FUZZ_CC = clang-14
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzzobj/%.o)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+build/fuzzobj/%.o: %.c $(wildcard tools/ltsport/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(GIT2_CFLAGS) -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/quiet.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(GIT2_CFLAGS) -Itools/ltsport -o $@ $< \
+		tests/fuzz/quiet.c $(FUZZ_OBJ) -Wl,--wrap=error,--wrap=warn,--wrap=git_fail $(GIT2_LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+# The units, then every test, then again under ASan/UBSan those that run
+# ltsport itself (the others exercise spatch rules and the reproducer, not
+# our C). Tests run two at a time, each in its own $TRASH, except those that
+# share a path under the checkout: t0090 fills build/checkpatch (t6000 reads
+# it), t4000 and t6030 import into and branch in trees/ (and are the heavy
+# ones). prove prints the summary CI reads.
+ALL_TESTS = $(sort $(wildcard tests/t[0-9]*.sh))
+SERIAL_LAST = tests/t4000-real-trees.sh tests/t6030-repro-real.sh
+PAR_TESTS = $(filter-out tests/t0090-style.sh $(SERIAL_LAST),$(ALL_TESTS))
+ASAN_TESTS = $(filter-out tests/t0090-style.sh,$(wildcard tests/t00*.sh)) \
+	tests/t3010-port-eras.sh tests/t6020-repro.sh
 
 check: deps ltsport ltsport-asan
-	prove -f tests/t[0-9]*.sh
-	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -f $(ASAN_TESTS)
+	$(MAKE) unit
+	prove -f tests/t0090-style.sh
+	prove -j2 -f $(PAR_TESTS)
+	prove -f $(SERIAL_LAST)
+	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -j2 -f $(ASAN_TESTS)
+	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -f tests/t4000-real-trees.sh
 
 # Debian's kernel sources become trees/6.1 and trees/6.12 (a no-op when done);
 # the other trees of stable_trees.conf are reported absent, with where to get them.
@@ -65,4 +119,4 @@ run: deps ltsport
 clean:
 	rm -rf build ltsport ltsport-asan
 
-.PHONY: all check run clean deps repro
+.PHONY: all check run clean deps repro unit fuzz

@@ -62,7 +62,72 @@ test_expect_success 'a key set twice' '
 		ref = HEAD
 		ref = master
 	EOF
-	expect_conf_error 3 ".ref. is set twice"
+	expect_conf_error 4 ".ref. is set twice for tree 5.0 (first at line 3)"
+'
+
+test_expect_success 'a key without a value: file and line, exit 2' '
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path
+		ref = HEAD
+	EOF
+	expect_conf_error 2 ".path. has no value; write path = VALUE"
+'
+
+test_expect_success 'a key before any section (found by fuzz-conf)' '
+	write_conf <<-EOF &&
+	path = imp
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+	EOF
+	expect_conf_error 1 ".path. is outside any section"
+'
+
+test_expect_success 'a tree name that leaves the directory is refused' '
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+	[tree "../../escape"]
+		path = imp
+		ref = HEAD
+	EOF
+	expect_conf_error 4 "tree name .\.\./\.\./escape. cannot name a branch and a directory"
+'
+
+test_expect_success 'a tree name with a space is refused' '
+	write_conf <<-EOF &&
+	[tree "5 0"]
+		path = imp
+		ref = HEAD
+	EOF
+	expect_conf_error 1 "tree name .5 0. cannot name a branch and a directory"
+'
+
+test_expect_success 'a line over 4096 bytes is one line' '
+	{
+		printf "#%04094d[tree \"5.0\"]\n" 0 &&
+		printf "[tree \"5.0\"]\n\tpath = imp\n\tref = HEAD\n" &&
+		printf "# %05000d\n\tbrnach = master\n" 0
+	} >stable_trees.conf &&
+	expect_conf_error 6 "unknown key .brnach."
+'
+
+test_expect_success 'a NUL byte in the conf: its line' '
+	printf "[tree \"5.0\"]\n\tpath = imp\n\tref = HE\000AD\n" >stable_trees.conf &&
+	expect_conf_error 3 "contains a NUL byte"
+'
+
+test_expect_success '[include] is refused before libgit2 reads what it names' '
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+	[include]
+		path = other.conf
+	EOF
+	expect_conf_error 4 "\[include\] is not supported here"
 '
 
 test_expect_success 'missing required key: path' '

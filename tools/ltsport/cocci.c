@@ -43,10 +43,46 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 	return ret;
 }
 
-static void note_line(char **slot, const char *line, size_t n)
+/*
+ * One line of a rule's report ("<file>:<line>: fixed: <what>" or with
+ * "missing:"): its kind, and where it points when it starts "file:N:".
+ */
+int cocci_parse_report_line(const char *line, size_t len, struct cocci_line *out)
 {
-	if (!*slot)
-		*slot = xstrndup(line, n);
+	const char *fixed = memmem(line, len, ": fixed: ", 9);
+	const char *missing = memmem(line, len, ": missing: ", 11);
+	const char *mark, *colon, *p;
+	struct cocci_line l = { COCCI_NONE, NULL, 0, 0, NULL, 0 };
+
+	if (fixed && (!missing || fixed < missing)) {
+		l.kind = COCCI_FIXED;
+		mark = fixed;
+		l.what = fixed + 9;
+	} else if (missing) {
+		l.kind = COCCI_MISSING;
+		mark = missing;
+		l.what = missing + 11;
+	} else {
+		goto out;
+	}
+	l.what_len = line + len - l.what;
+	/* "file:N" before the mark: N all digits, file not empty. */
+	colon = memrchr(line, ':', mark - line);
+	if (colon && colon > line && colon + 1 < mark) {
+		int n = 0;
+
+		for (p = colon + 1; p < mark && *p >= '0' && *p <= '9' && n < 100000000; p++)
+			n = n * 10 + (*p - '0');
+		if (p == mark) {
+			l.file = line;
+			l.file_len = colon - line;
+			l.line = n;
+		}
+	}
+out:
+	if (out)
+		*out = l;
+	return l.kind;
 }
 
 /*
@@ -69,14 +105,20 @@ int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
 		ret = run_spatch(&sc, p->cocci, "report", 0, &res);
 	for (line = res.out; !ret && line && *line; ) {
 		size_t n = strcspn(line, "\n");
+		char **first = NULL;
 
-		if (memmem(line, n, ": fixed: ", 9)) {
+		switch (cocci_parse_report_line(line, n, NULL)) {
+		case COCCI_FIXED:
 			rep->fixed++;
-			note_line(&rep->first_fixed, line, n);
-		} else if (memmem(line, n, ": missing: ", 11)) {
+			first = &rep->first_fixed;
+			break;
+		case COCCI_MISSING:
 			rep->missing++;
-			note_line(&rep->first_missing, line, n);
+			first = &rep->first_missing;
+			break;
 		}
+		if (first && !*first)
+			*first = xstrndup(line, n);
 		line += n + (line[n] == '\n');
 	}
 	spawn_result_release(&res);

@@ -2,6 +2,7 @@
 #ifndef LTSPORT_COCCI_H
 #define LTSPORT_COCCI_H
 
+#include <stddef.h>
 #include <git2.h>
 
 struct series_patch;
@@ -14,6 +15,19 @@ struct cocci_report {
 	char *first_missing;
 };
 
+enum cocci_kind { COCCI_NONE, COCCI_FIXED, COCCI_MISSING };
+
+/* A report line, parsed; pointers are into the line. */
+struct cocci_line {
+	enum cocci_kind kind;
+	const char *file;	/* NULL unless the line starts "file:N:" */
+	size_t file_len;
+	int line;
+	const char *what;	/* the text after the mark */
+	size_t what_len;
+};
+
+int cocci_parse_report_line(const char *line, size_t len, struct cocci_line *out);
 int cocci_report(git_repository *repo, git_tree *tree, struct series_patch *p,
 		 struct cocci_report *rep);
 void cocci_report_release(struct cocci_report *rep);

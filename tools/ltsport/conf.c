@@ -5,10 +5,14 @@
  * text is only scanned again to name the line of a semantic error, which
  * libgit2 does not keep.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <git2.h>
 
 #include "util.h"
@@ -19,102 +23,229 @@ static const char *const tree_keys[] = {
 	"path", "ref", "base", "upstream", "toolchain", "arch", "kconfig", "repro-cmdline",
 };
 
-/* Parse "[section]" or "[section "sub"]"; returns 0 when the line is one. */
-static int parse_header(const char *line, char *sec, size_t seclen,
-			char *sub, size_t sublen)
+int name_is_safe(const char *name)
 {
-	const char *p = line, *q;
+	size_t n = strlen(name), i;
 
-	while (isspace((unsigned char)*p))
+	if (!n || n > 255 || name[0] == '.' || name[0] == '-' || name[n - 1] == '.' ||
+	    strstr(name, "..") || (n >= 5 && !strcmp(name + n - 5, ".lock")))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return 0;
+	return 1;
+}
+
+int conf_find_nul(const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, '\0', len);
+	const char *p;
+	int line = 1;
+
+	if (!nul)
+		return 0;
+	for (p = buf; p < nul; p++)
+		line += *p == '\n';
+	return line;
+}
+
+static const char *skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v'))
 		p++;
-	if (*p++ != '[')
-		return -1;
-	q = p;
-	while (*q && (isalnum((unsigned char)*q) || *q == '-' || *q == '.'))
-		q++;
-	if ((size_t)(q - p) >= seclen)
-		return -1;
-	memcpy(sec, p, q - p);
-	sec[q - p] = '\0';
-	sub[0] = '\0';
-	while (*q == ' ' || *q == '\t')
-		q++;
-	if (*q == '"') {
-		const char *e = strchr(++q, '"');
+	return p;
+}
 
-		if (!e || (size_t)(e - q) >= sublen)
-			return -1;
-		memcpy(sub, q, e - q);
-		sub[e - q] = '\0';
+/*
+ * Scan a value from p to the end of its line: 1 when it goes on to the next
+ * line (a backslash before the newline), 0 when it ends here.
+ */
+static int value_continues(const char *p, const char *eol, int *quote)
+{
+	for (; p < eol; p++) {
+		if (*p == '\\') {
+			if (p + 1 == eol)
+				return 1;
+			p++;
+		} else if (*p == '"') {
+			*quote = !*quote;
+		} else if (!*quote && (*p == ';' || *p == '#')) {
+			return 0;
+		}
 	}
 	return 0;
 }
 
-static int key_matches(const char *line, const char *key)
+/* Does the header at p ("[name" after the bracket) name section and subsection? */
+static const char *match_header(const char *p, const char *eol, const char *section,
+				const char *sub, int any_sub, int *in)
 {
-	const char *p = line;
-	size_t n = strlen(key);
+	const char *name = p, *dot = NULL;
+	size_t n = strlen(section);
+	int ok;
 
-	while (isspace((unsigned char)*p))
+	while (p < eol && (isalnum((unsigned char)*p) || *p == '-' || *p == '.')) {
+		if (*p == '.' && !dot)
+			dot = p;
 		p++;
-	if (strncasecmp(p, key, n))
-		return 0;
-	p += n;
-	return *p == '\0' || *p == '=' || isspace((unsigned char)*p);
+	}
+	if (dot) {
+		/* The old [section.sub] form: libgit2 lowercases it all. */
+		ok = (size_t)(dot - name) == n && !strncasecmp(name, section, n) &&
+		     (any_sub || (sub && (size_t)(p - dot - 1) == strlen(sub) &&
+				  !strncasecmp(dot + 1, sub, p - dot - 1)));
+		*in = ok && p < eol && *p == ']';
+		return p < eol ? p + 1 : p;
+	}
+	ok = (size_t)(p - name) == n && !strncasecmp(name, section, n);
+	p = skip_blank(p, eol);
+	if (p < eol && *p == '"') {
+		const char *want = sub;
+
+		for (p++; p < eol && *p != '"'; p++) {
+			if (*p == '\\' && p + 1 < eol)
+				p++;
+			if (want && *want && *want == *p)
+				want++;
+			else
+				want = NULL;
+		}
+		ok = ok && (any_sub || (want && !*want)) && p < eol;
+		p = p < eol ? skip_blank(p + 1, eol) : p;
+	} else {
+		ok = ok && (any_sub || !sub);
+	}
+	*in = ok && p < eol && *p == ']';
+	return p < eol ? p + 1 : p;
 }
 
-/*
- * Line of the first matching section header (key NULL) or of the key
- * within the matching section; 0 when not found. With key NULL and a
- * second header for the same section, returns that second line negated,
- * which is how duplicates are found.
- */
-static int scan_conf(const char *file, const char *section, const char *subsection,
-		     const char *key, int want_duplicate)
+static int scan_buf(const char *buf, size_t len, const char *section,
+		    const char *subsection, int any_sub, const char *key, int nth)
 {
-	char line[4096], sec[256], sub[256];
-	FILE *f = fopen(file, "r");
-	int n = 0, in = 0, found = 0;
+	const char *p = buf, *end = buf + len;
+	/* Section "" is the top of the file, before any header. */
+	int line = 0, in = !*section, cont = 0, quote = 0, seen = 0;
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		n++;
-		if (!parse_header(line, sec, sizeof(sec), sub, sizeof(sub))) {
-			in = !strcasecmp(sec, section) &&
-			     !strcmp(sub, subsection ? subsection : "");
-			if (in && !key) {
-				if (!want_duplicate || found) {
-					found = want_duplicate ? -n : n;
-					break;
-				}
-				found = n;
-			}
+	for (; p < end; p++) {
+		const char *eol = memchr(p, '\n', end - p);
+
+		if (!eol)
+			eol = end;
+		line++;
+		if (cont) {
+			cont = value_continues(p, eol, &quote);
+			p = eol;
 			continue;
 		}
-		if (in && key && key_matches(line, key)) {
-			found = n;
-			break;
+		p = skip_blank(p, eol);
+		if (p < eol && *p == '[') {
+			p = match_header(p + 1, eol, section, subsection, any_sub, &in);
+			if (in && !key && ++seen == nth)
+				return line;
+			p = skip_blank(p, eol);
 		}
+		if (p < eol && isalpha((unsigned char)*p)) {
+			const char *k = p;
+
+			while (p < eol && (isalnum((unsigned char)*p) || *p == '-'))
+				p++;
+			if (in && key && (size_t)(p - k) == strlen(key) &&
+			    !strncasecmp(k, key, p - k) && ++seen == nth)
+				return line;
+			p = skip_blank(p, eol);
+			quote = 0;
+			if (p < eol && *p == '=')
+				cont = value_continues(p + 1, eol, &quote);
+		}
+		p = eol;
 	}
-	fclose(f);
-	if (want_duplicate && found > 0)
-		return 0;
-	return found;
+	return 0;
+}
+
+int conf_line_of_buf(const char *buf, size_t len, const char *section,
+		     const char *subsection, const char *key, int nth)
+{
+	return scan_buf(buf, len, section, subsection, 0, key, nth);
+}
+
+int conf_check_text(const char *file, const char *buf, size_t len)
+{
+	static const char *const refused[] = { "include", "includeif" };
+	int line = conf_find_nul(buf, len);
+	size_t i;
+
+	if (line)
+		return error("%s:%d: contains a NUL byte; a conf is text, remove it", file, line);
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		line = scan_buf(buf, len, refused[i], NULL, 1, NULL, 1);
+		if (line)
+			return error("%s:%d: [%s] is not supported here; copy what it includes into this file",
+				     file, line, refused[i]);
+	}
+	return 0;
 }
 
 int conf_line_of(const char *file, const char *section, const char *subsection,
 		 const char *key)
 {
-	return scan_conf(file, section, subsection, key, 0);
+	char *text = NULL;
+	size_t len = 0;
+	int line;
+
+	if (read_file(file, &text, &len) < 0)
+		return 0;
+	line = conf_line_of_buf(text, len, section, subsection, key, 1);
+	free(text);
+	return line;
+}
+
+/*
+ * libgit2 reads a config from a file only: give it the text in a memfd,
+ * open until the caller closes *fd once done with *cfg.
+ */
+int conf_open_buf(git_config **cfg, int *fd, const char *name, const char *buf, size_t len)
+{
+	const git_error *e;
+	const char *msg, *at;
+	char fdpath[64];
+	size_t done = 0;
+
+	*fd = memfd_create("ltsport-conf", MFD_CLOEXEC);
+	if (*fd < 0)
+		return error("memfd_create: %s", strerror(errno));
+	while (done < len) {
+		ssize_t n = write(*fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error("writing a config to memory: %s", strerror(errno));
+		done += n;
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", *fd);
+	if (!git_config_open_ondisk(cfg, fdpath))
+		return 0;
+	/* libgit2 names the line in the memfd: name the file instead. */
+	e = git_error_last();
+	msg = e && e->message ? e->message : "unknown libgit2 error";
+	at = strstr(msg, fdpath);
+	if (at)
+		return error("%s: %.*s%s%s", name, (int)(at - msg), msg, name, at + strlen(fdpath));
+	return error("%s: %s", name, msg);
 }
 
 /* Split "tree.5.10.path" into section, subsection and key. */
-static void split_name(const char *name, char **sec, char **sub, char **key)
+void conf_split_name(const char *name, char **sec, char **sub, char **key)
 {
 	const char *first = strchr(name, '.');
 	const char *last = strrchr(name, '.');
 
+	if (!first) {
+		*sec = xstrdup("");
+		*sub = NULL;
+		*key = xstrdup(name);
+		return;
+	}
 	*sec = xstrndup(name, first - name);
 	*key = xstrdup(last + 1);
 	*sub = first == last ? NULL : xstrndup(first + 1, last - first - 1);
@@ -134,6 +265,19 @@ static char **tree_field(struct tree_conf *t, const char *key)
 	return NULL;
 }
 
+/* A conf being read: its text, for the lines of messages. */
+struct conf_text {
+	struct stable_conf *conf;
+	const char *buf;
+	size_t len;
+};
+
+static int line_of(struct conf_text *ct, const char *sec, const char *sub, const char *key,
+		   int nth)
+{
+	return conf_line_of_buf(ct->buf, ct->len, sec, sub, key, nth);
+}
+
 static struct tree_conf *get_tree(struct stable_conf *conf, const char *name)
 {
 	struct tree_conf *t = conf_find_tree(conf, name);
@@ -147,16 +291,27 @@ static struct tree_conf *get_tree(struct stable_conf *conf, const char *name)
 	return t;
 }
 
-static int set_entry(struct stable_conf *conf, const git_config_entry *e)
+static int set_entry(struct conf_text *ct, const git_config_entry *e)
 {
+	struct stable_conf *conf = ct->conf;
 	char *sec, *sub, *key;
 	struct tree_conf *t = NULL;
 	char **field;
 	int ret = 0, line;
 
-	split_name(e->name, &sec, &sub, &key);
-	line = conf_line_of(conf->file, sec, sub, key);
+	conf_split_name(e->name, &sec, &sub, &key);
+	line = line_of(ct, sec, sub, key, 1);
+	if (!*sec) {
+		ret = error("%s:%d: '%s' is outside any section; put it under [tree \"X.Y\"] or [mainline]",
+			    conf->file, line, key);
+		goto out;
+	}
 	if (!strcmp(sec, "tree") && sub) {
+		if (!name_is_safe(sub)) {
+			ret = error("%s:%d: tree name '%s' cannot name a branch and a directory; use letters, digits, '.', '_' and '-' (not first '.' or '-', no '..')",
+				    conf->file, line_of(ct, sec, sub, NULL, 1), sub);
+			goto out;
+		}
 		t = get_tree(conf, sub);
 	} else if (!strcmp(sec, "mainline") && !sub) {
 		if (!conf->mainline) {
@@ -177,11 +332,17 @@ static int set_entry(struct stable_conf *conf, const git_config_entry *e)
 		goto out;
 	}
 	if (*field) {
-		ret = error("%s:%d: '%s' is set twice for %s %s; keep one",
-			    conf->file, line, key, sec, sub ? sub : "");
+		ret = error("%s:%d: '%s' is set twice for %s %s (first at line %d); keep one",
+			    conf->file, line_of(ct, sec, sub, key, 2), key, sec,
+			    sub ? sub : "", line);
 		goto out;
 	}
-	*field = xstrdup(e->value ? e->value : "");
+	if (!e->value) {
+		ret = error("%s:%d: '%s' has no value; write %s = VALUE",
+			    conf->file, line, key, key);
+		goto out;
+	}
+	*field = xstrdup(e->value);
 out:
 	free(sec);
 	free(sub);
@@ -189,17 +350,18 @@ out:
 	return ret;
 }
 
-static int check_tree(struct stable_conf *conf, struct tree_conf *t, int is_mainline)
+static int check_tree(struct conf_text *ct, struct tree_conf *t, int is_mainline)
 {
+	struct stable_conf *conf = ct->conf;
 	const char *sub = is_mainline ? NULL : t->name;
 	const char *sec = is_mainline ? "mainline" : "tree";
 	int dup;
 
-	t->line = conf_line_of(conf->file, sec, sub, NULL);
-	dup = scan_conf(conf->file, sec, sub, NULL, 1);
-	if (dup < 0)
+	t->line = line_of(ct, sec, sub, NULL, 1);
+	dup = line_of(ct, sec, sub, NULL, 2);
+	if (dup)
 		return error("%s:%d: %s \"%s\" is defined again (first at line %d); merge the two sections",
-			     conf->file, -dup, sec, t->name, t->line);
+			     conf->file, dup, sec, t->name, t->line);
 	if (!t->path || !*t->path)
 		return error("%s:%d: [%s%s%s%s] has no 'path'; add path = <git repo of the tree>",
 			     conf->file, t->line, sec, sub ? " \"" : "",
@@ -224,27 +386,67 @@ static int check_tree(struct stable_conf *conf, struct tree_conf *t, int is_main
 	return 0;
 }
 
-static int collect(git_config *cfg, struct stable_conf *conf)
+static int collect(git_config *cfg, struct conf_text *ct)
 {
 	git_config_iterator *it;
 	git_config_entry *e;
 	int ret = 0, rc;
 
 	if (git_config_iterator_new(&it, cfg) < 0)
-		return git_fail(conf->file);
+		return git_fail(ct->conf->file);
 	while (!ret && !(rc = git_config_next(&e, it)))
-		ret = set_entry(conf, e);
+		ret = set_entry(ct, e);
 	if (!ret && rc != GIT_ITEROVER)
-		ret = git_fail(conf->file);
+		ret = git_fail(ct->conf->file);
 	git_config_iterator_free(it);
 	return ret;
 }
 
+/*
+ * Read the conf from its text; libgit2 parses the file at gitpath, or the
+ * same text in memory when gitpath is NULL.
+ */
+static int conf_parse(struct stable_conf *conf, const char *gitpath, const char *buf,
+		      size_t len)
+{
+	struct conf_text ct = { conf, buf, len };
+	git_config *cfg = NULL;
+	int fd = -1, ret;
+	size_t i;
+
+	if (conf_check_text(conf->file, buf, len))
+		return -1;
+	if (gitpath)
+		ret = git_config_open_ondisk(&cfg, gitpath) < 0 ? git_fail(conf->file) : 0;
+	else
+		ret = conf_open_buf(&cfg, &fd, conf->file, buf, len);
+	if (!ret)
+		ret = collect(cfg, &ct);
+	git_config_free(cfg);
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; !ret && i < conf->nr; i++)
+		ret = check_tree(&ct, &conf->trees[i], 0);
+	if (!ret && conf->mainline)
+		ret = check_tree(&ct, conf->mainline, 1);
+	if (!ret && !conf->nr)
+		ret = error("%s: no [tree \"X.Y\"] section; add one per tree to work on",
+			    conf->file);
+	return ret;
+}
+
+int conf_parse_buf(struct stable_conf *conf, const char *name, const char *buf, size_t len)
+{
+	memset(conf, 0, sizeof(*conf));
+	conf->file = xstrdup(name);
+	conf->dir = dir_of(name);
+	return conf_parse(conf, NULL, buf, len);
+}
+
 int conf_load(struct stable_conf *conf, const char *file)
 {
-	git_config *cfg = NULL;
-	char *real;
-	size_t i;
+	char *real, *text = NULL;
+	size_t len = 0;
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
@@ -252,18 +454,14 @@ int conf_load(struct stable_conf *conf, const char *file)
 	if (!real)
 		return error("%s: cannot read the tree list; pass --config FILE or create stable_trees.conf",
 			     file);
+	if (read_file(real, &text, &len) < 0) {
+		free(real);
+		return -1;
+	}
 	conf->file = real;
 	conf->dir = dir_of(real);
-	if (git_config_open_ondisk(&cfg, real) < 0)
-		return git_fail(file);
-	ret = collect(cfg, conf);
-	git_config_free(cfg);
-	for (i = 0; !ret && i < conf->nr; i++)
-		ret = check_tree(conf, &conf->trees[i], 0);
-	if (!ret && conf->mainline)
-		ret = check_tree(conf, conf->mainline, 1);
-	if (!ret && !conf->nr)
-		ret = error("%s: no [tree \"X.Y\"] section; add one per tree to work on", file);
+	ret = conf_parse(conf, real, text, len);
+	free(text);
 	return ret;
 }
 

@@ -22,6 +22,7 @@ struct series_patch {
 	char *body_source;	/* where it came from, for the evidence */
 	char *msg;		/* upstream message: subject, blank line, body */
 	char *diff;		/* the change as git diff text */
+	int diff_line;		/* line of its file where the diff starts (0: mainline) */
 	git_signature *sig;	/* upstream author and date */
 };
 
@@ -40,6 +41,29 @@ struct series {
 	struct series_patch *patches;
 	size_t nr;
 };
+
+/* A git format-patch mail, split. */
+struct series_mail {
+	char *from;		/* "Name <email>" */
+	char *date;
+	char *subject;		/* unfolded, without "[PATCH ...]" */
+	char *body;		/* the message after the subject */
+	char *diff;		/* from the first "diff --git", without the signature */
+	int diff_line;		/* the mail's line where the diff starts */
+};
+
+/*
+ * A mail from a buffer: 0, or -1 after one error naming file (and line):
+ * a NUL byte, CRLF, no From:/Subject:, no diff, a path leaving the tree,
+ * a diff libgit2 cannot parse.
+ */
+int series_parse_mail(struct series_mail *m, const char *file, const char *buf, size_t len);
+void series_mail_release(struct series_mail *m);
+
+/* series_load in steps, for tests: a series named after dir, then its texts. */
+void series_init(struct series *s, const char *dir);
+int series_parse_list(struct series *s, const char *file, const char *buf, size_t len);
+int series_parse_conf(struct series *s, const char *file, const char *buf, size_t len);
 
 int make_sig(git_signature **sig, const char *who, git_time_t when, int offset);
 int series_resolve_dir(const char *arg, const char *confdir, char **dir);
