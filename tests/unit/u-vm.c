@@ -568,9 +568,10 @@ static void test_kernel_image(void **state)
 	assert_null(vm_kernel_image(""));
 }
 
+/* One group, so that the TAP output has one plan; make_tmp/remove_tmp run for all. */
 int main(void)
 {
-	const struct CMUnitTest parser[] = {
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_loss),
 		cmocka_unit_test(test_generic_keys),
@@ -586,8 +587,6 @@ int main(void)
 		cmocka_unit_test(test_init_timing),
 		cmocka_unit_test(test_tail),
 		cmocka_unit_test(test_kernel_image),
-	};
-	const struct CMUnitTest files[] = {
 		cmocka_unit_test(test_read_console_small),
 		cmocka_unit_test(test_read_console_big),
 		cmocka_unit_test(test_run_no_console),
@@ -595,7 +594,6 @@ int main(void)
 		cmocka_unit_test(test_run_stderr_no_kernel),
 		cmocka_unit_test(test_run_arch),
 	};
-	int failed = cmocka_run_group_tests_name("vm parser", parser, NULL, NULL);
 
-	return failed + cmocka_run_group_tests_name("vm files", files, make_tmp, remove_tmp);
+	return cmocka_run_group_tests_name("vm", tests, make_tmp, remove_tmp);
 }
