@@ -16,7 +16,7 @@ if [ -z "$checkpatch" ] && [ -f /usr/src/linux-source-6.1.tar.xz ]; then
 fi
 
 if [ -n "$checkpatch" ] && [ -f "$checkpatch" ]; then
-	for f in "$TOP"/tools/ltsport/*.[ch]; do
+	for f in "$TOP"/tools/ltsport/*.[ch] "$TOP"/tests/unit/*.[ch] "$TOP"/tests/fuzz/*.[ch]; do
 		test_expect_success "checkpatch --no-tree -f ${f#$TOP/}" "
 			timeout 120 perl '$checkpatch' --no-tree -q --terse --show-types -f '$f' >cp.out;
 			cat cp.out; grep -q ' 0 errors, 0 warnings' cp.out
