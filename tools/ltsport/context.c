@@ -8,6 +8,8 @@
 #include "fsutil.h"
 #include "gitops.h"
 #include "context.h"
+#include "results.h"
+#include "status.h"
 
 static const struct option common_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -246,13 +248,15 @@ int ctx_lock(struct ctx *ctx)
 	return 0;
 }
 
+/* The verdicts of every tree: from the status records when still good. */
 int ctx_verdicts(struct ctx *ctx)
 {
 	size_t i;
 
+	ctx->status = xcalloc(ctx->nts, sizeof(*ctx->status));
 	for (i = 0; i < ctx->nts; i++) {
 		progress("%s: deciding verdicts", ctx->ts[i].conf->name);
-		if (verdict_tree(&ctx->ts[i], &ctx->series) < 0)
+		if (stage_status(&ctx->ws[i], &ctx->status[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -267,6 +271,9 @@ void ctx_release(struct ctx *ctx)
 {
 	size_t i;
 
+	for (i = 0; ctx->status && i < ctx->nts; i++)
+		record_release(&status_desc, &ctx->status[i]);
+	free(ctx->status);
 	for (i = 0; i < ctx->nws; i++)
 		ws_release(&ctx->ws[i]);
 	free(ctx->ws);

@@ -10,6 +10,8 @@
 #include "verdict.h"
 #include "workspace.h"
 
+struct status_result;
+
 /* What every subcommand works on: the trees, the series, their verdicts. */
 struct ctx {
 	const char *config;
@@ -26,6 +28,7 @@ struct ctx {
 	git_repository *mainline;
 	struct tree_state *ts;
 	struct tree_ws *ws;		/* ws[i] is the workspace of ts[i] */
+	struct status_result *status;	/* status[i]: the verdicts of ts[i], as a record */
 	size_t nws;
 	size_t nts;
 	char *root;			/* backports/ */

@@ -17,6 +17,7 @@
 
 #include "util.h"
 #include "fsutil.h"
+#include "gitops.h"
 #include "conf.h"
 #include "series.h"
 #include "verdict.h"
@@ -652,6 +653,19 @@ char *utf8_valid(const char *s)
 	return sbuf_detach(&sb);
 }
 
+struct json_object *json_string_utf8(const char *s)
+{
+	char *v;
+	struct json_object *o;
+
+	if (!s)
+		return NULL;
+	v = utf8_valid(s);
+	o = json_object_new_string(v);
+	free(v);
+	return o;
+}
+
 static struct json_object *json_string_valid(const char *s)
 {
 	char *v = utf8_valid(s);
@@ -855,6 +869,22 @@ int inputs_final(struct inputs *in, char out[INPUTS_HEXSZ + 1])
 	return ret;
 }
 
+/* A file by size and time. */
+static void inputs_add_stat(struct inputs *in, const char *key, const char *path)
+{
+	struct stat st;
+	char *v;
+
+	if (stat(path, &st) < 0) {
+		inputs_add(in, key, "absent");
+		return;
+	}
+	v = xprintf("%lld %lld.%09ld", (long long)st.st_size, (long long)st.st_mtime,
+		    st.st_mtim.tv_nsec);
+	inputs_add(in, key, v);
+	free(v);
+}
+
 /* The program on PATH, by size and time: a new spatch is another input. */
 static void inputs_add_program(struct inputs *in, const char *key, const char *prog)
 {
@@ -914,7 +944,13 @@ int stage_inputs(struct tree_ws *ws, enum stage_kind s, char out[INPUTS_HEXSZ + 
 	switch (s) {
 	case STAGE_STATUS:
 		inputs_add(&in, "base", ws->conf->base);
+		if (ws->conf->base && ws->repo && !resolve_commit(ws->repo, ws->conf->base, &ported))
+			inputs_add_oid(&in, "base-commit", git_commit_id(ported));
+		git_commit_free(ported);
+		ported = NULL;
+		git_error_clear();
 		inputs_add_program(&in, "spatch", "spatch");
+		inputs_add_stat(&in, "ltsport", "/proc/self/exe");
 		add_series(&in, ws->series);
 		break;
 	case STAGE_PORT:

@@ -179,6 +179,7 @@ struct status_result {
 	uint64_t walked;
 	struct status_patch *patches;
 	size_t npatches;
+	int from_cache;			/* not in the record: it was read, not decided */
 };
 
 /* One of the record types above: its stage, size and field table. */
@@ -245,5 +246,7 @@ int stage_inputs(struct tree_ws *ws, enum stage_kind s, char out[INPUTS_HEXSZ + 
 
 /* A copy of s with every byte that is not UTF-8 replaced by U+FFFD. */
 char *utf8_valid(const char *s);
+/* A json-c string of s made valid UTF-8; NULL s gives JSON null. */
+struct json_object *json_string_utf8(const char *s);
 
 #endif
