@@ -100,6 +100,12 @@ hold_lock() {
 	wait_held "$1"
 }
 
+test_expect_success 'a stdout that cannot be written is a failure (exit 3), not a result' '
+	cd work && cp good.conf stable_trees.conf &&
+	{ "$LTSPORT" status --series ../series-dir >/dev/full 2>err; echo $? >rc; } &&
+	test "$(cat rc)" = 3 && grep -q "^ltsport: stdout: No space left on device" err
+'
+
 test_expect_success 'a port takes the lock and leaves it free' '
 	cd work &&
 	run_ltsport port --series ../series-dir &&
