@@ -201,9 +201,9 @@ static int open_trees(struct ctx *ctx)
 			return -1;
 	}
 	for (i = 0; i < n; i++) {
+		ctx->nts++;	/* released whether or not it opens */
 		if (tree_open(&ctx->ts[i], ctx->ws[i].conf, ctx->conf.file) < 0)
 			return -1;
-		ctx->nts++;
 		ws_attach(&ctx->ws[i], &ctx->ts[i], &ctx->series);
 	}
 	return 0;
