@@ -62,6 +62,7 @@ int ws_init(struct tree_ws *ws, struct tree_conf *conf, const char *conffile,
 	memset(ws, 0, sizeof(*ws));
 	ws->lock.fd = -1;
 	ws->conf = conf;
+	ws->conffile = conffile;
 	ws->name = conf->name;
 	ws->series_name = series_name;
 	if (!ws_name_is_safe(conf->name))

@@ -38,6 +38,7 @@ struct tree_ws {
 	const char *name;		/* the tree's name, checked */
 	const char *series_name;	/* checked */
 	struct tree_conf *conf;
+	const char *conffile;		/* stable_trees.conf, for messages */
 	struct tree_state *ts;		/* repo, tip and verdicts: NULL until attached */
 	struct series *series;		/* may be NULL (unit tests) */
 	git_repository *repo;		/* ts->repo, NULL when the tree is absent */
