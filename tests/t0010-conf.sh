@@ -9,7 +9,9 @@ test_expect_success 'setup: upstream, series, one tree' '
 '
 
 # expect_conf_error <line> <pattern>: status fails with exit 2 naming conf:line.
+# (A good run keeps its verdicts in backports/.work: cleared first.)
 expect_conf_error() {
+	rm -rf backports &&
 	run_ltsport status --series series-dir &&
 	test "$(cat rc)" = 2 &&
 	grep -q "stable_trees.conf:$1: $2" err &&

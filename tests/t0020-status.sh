@@ -146,4 +146,49 @@ test_expect_success 'a base tag that is absent: said, no walk' '
 	grep -q "nomark: base v5.0 absent: no history walk" m
 '
 
+test_expect_success 'a subject that is not UTF-8 (Latin-1) still gives valid JSON' '
+	cp -r series-dir latin1 &&
+	printf "s/^\\tsubject = mm: avoid unconditional/\\tsubject = mm: caf\\351 avoid unconditional/\\n" >sed.latin1 &&
+	sed -i -f sed.latin1 latin1/series.conf &&
+	grep -q "caf.\\{1\\} avoid" latin1/series.conf &&
+	"$LTSPORT" status --series latin1 --tree imp --json >latin1.json &&
+	python3 -m json.tool latin1.json >/dev/null &&
+	jq -e "[.[] | select(.subject | test(\"caf\\ufffd avoid\"))] | length == 1" latin1.json
+'
+
+status_record=backports/.work/imp/status.json
+
+test_expect_success 'status keeps the verdicts in a record keyed by its inputs' '
+	rm -rf backports &&
+	"$LTSPORT" status --series series-dir --tree imp --json >first.json &&
+	test "$(jq -r .stage $status_record)" = status &&
+	test "$(jq -r .tip $status_record)" = "$(git -C imp rev-parse HEAD)" &&
+	test "$(jq -r ".patches | length" $status_record)" = 2 &&
+	jq ".patches[0].evidence = \"from the record\"" $status_record >rec.tmp &&
+	mv rec.tmp $status_record &&
+	"$LTSPORT" status --series series-dir --tree imp --json >second.json &&
+	test "$(jq -r ".[0].evidence" second.json)" = "from the record"
+'
+
+test_expect_success 'the record is decided again when the series or the tree changes' '
+	cp -r series-dir changed-series &&
+	sed -i "s/^\\tfixes-release = v4.15/\\tfixes-release = v4.16/" changed-series/series.conf &&
+	! cmp -s series-dir/series.conf changed-series/series.conf &&
+	"$LTSPORT" status --series changed-series --tree imp --json >third.json &&
+	test "$(jq -r ".[0].evidence" third.json)" != "from the record" &&
+	jq ".patches[0].evidence = \"from the record\"" $status_record >rec.tmp &&
+	mv rec.tmp $status_record &&
+	(cd imp && echo "int later;" >>mm/other.c && commit_all "later") &&
+	"$LTSPORT" status --series changed-series --tree imp --json >fourth.json &&
+	test "$(jq -r ".[0].evidence" fourth.json)" != "from the record" &&
+	test "$(jq -r .tip $status_record)" = "$(git -C imp rev-parse HEAD)"
+'
+
+test_expect_success 'a corrupt record is decided again, never taken' '
+	echo "{\\"schema\\":1," >$status_record &&
+	"$LTSPORT" status --series series-dir --tree imp --json >fifth.json &&
+	test "$(jq -r ".[0].verdict" fifth.json)" = missing &&
+	jq -e .inputs $status_record >/dev/null
+'
+
 test_done

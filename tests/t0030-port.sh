@@ -63,7 +63,29 @@ test_expect_success 'port.json records rung and commits' '
 	test "$(jq -r ".patches | length" $j)" = 2 &&
 	test "$(jq -r ".patches[0].rung" $j)" = exact &&
 	test "$(jq -r ".patches[1].upstream" $j)" = "$FIX2" &&
-	test "$(jq -r ".base_commit" $j)" = "$(git -C imp rev-parse HEAD)"
+	test "$(jq -r ".tip" $j)" = "$(git -C imp rev-parse HEAD)"
+'
+
+test_expect_success 'port.json has the common head: schema, stage, tree, inputs, outcome' '
+	j=backports/test-race/5.0/port.json &&
+	test "$(jq -r ".schema" $j)" = 1 &&
+	test "$(jq -r ".stage" $j)" = port &&
+	test "$(jq -r ".tree" $j)" = 5.0 &&
+	test "$(jq -r ".outcome" $j)" = done &&
+	test "$(jq -r ".inputs | length" $j)" = 40 &&
+	test "$(jq -r ".branch" $j)" = ltsport/test-race/5.0 &&
+	jq -e ".seconds >= 0" $j >/dev/null
+'
+
+test_expect_success 'a re-port keeps the other stages records and logs' '
+	d=backports/test-race/5.0 &&
+	echo "{\"kept\":1}" >$d/build.json && echo "a log" >$d/build.log &&
+	inputs=$(jq -r ".inputs" $d/port.json) &&
+	run_ltsport port --series series-dir --tree 5.0 &&
+	test "$(cat rc)" = 0 &&
+	test "$(jq -r ".kept" $d/build.json)" = 1 && test "$(cat $d/build.log)" = "a log" &&
+	test "$(jq -r ".inputs" $d/port.json)" = "$inputs" &&
+	rm $d/build.json $d/build.log
 '
 
 test_expect_success 'the series applies with quilt push -a on a copy of the tree' '

@@ -51,7 +51,18 @@ test_expect_success 'backtest prints the table and exits 0 when one differs: a f
 	grep -q "^both  *${FIX2:0:12}  *exact  *identical " out &&
 	grep -q "^5 backtests: 4 identical or equivalent, 1 differ or failed$" out &&
 	snapshot_user_state changed >after && test_cmp_files before after &&
-	test ! -e backports
+	test ! -e backports/test-race/changed/series
+'
+
+test_expect_success 'backtest.json per tree: the entries, the outcome, the diff' '
+	j=backports/test-race/changed/backtest.json &&
+	test "$(jq -r .stage $j)" = backtest &&
+	test "$(jq -r .outcome $j)" = finding &&
+	test "$(jq -r ".entries[0].upstream" $j)" = "$FIX1" &&
+	test "$(jq -r ".entries[0].result" $j)" = differs &&
+	jq -r ".entries[0].diff" $j | grep -q "^+.*schedule_timeout_uninterruptible(1);" &&
+	test "$(jq -r .outcome backports/test-race/same/backtest.json)" = done &&
+	test "$(jq -r ".entries | length" backports/test-race/both/backtest.json)" = 2
 '
 
 test_expect_success 'backtest on trees that all agree exits 0' '

@@ -2,8 +2,10 @@
 /*
  * ltsport report: one row per tree a maintainer can act on: the verdicts,
  * then what each stage left in backports/<series>/<tree>/ (port, build,
- * sparse, checkpatch, repro), and what to do next. A stage that did not run says
- * so; a result made on another commit of the tree is marked stale.
+ * sparse, checkpatch, repro, backtest), and what to do next. It reads the
+ * typed records only: a missing one is "not run", one that cannot be read
+ * is "corrupt" with the file and the reason, one made on another tip or
+ * other inputs is marked STALE, never hidden.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +13,8 @@
 #include <json-c/json.h>
 
 #include "util.h"
-#include "fsutil.h"
 #include "context.h"
+#include "results.h"
 #include "commands.h"
 
 static const char report_usage[] =
@@ -20,151 +22,178 @@ static const char report_usage[] =
 	"  --json             one JSON object per tree\n"
 	COMMON_USAGE;
 
+/* The stages a row shows, in its order. */
+static const enum stage_kind shown[] = {
+	STAGE_PORT, STAGE_BUILD, STAGE_SPARSE, STAGE_CHECKPATCH, STAGE_REPRO, STAGE_BACKTEST,
+};
+
+struct cell {
+	enum rec_load load;
+	int stale;
+	char *why;			/* corrupt: the file and the reason */
+	char *text;
+	char inputs[INPUTS_HEXSZ + 1];	/* what the stage would read now */
+};
+
 struct row {
-	const char *tree;
-	const char *state;
-	char *port;
-	char *build;
-	char *sparse;
-	char *checkpatch;
-	char *repro;
-	int proven;
+	struct tree_ws *ws;
+	struct port_result port;
+	struct build_result build, sparse;
+	struct checkpatch_result checkpatch;
+	struct repro_result repro;
+	struct backtest_result backtest;
+	struct cell cells[STAGE__NR];
 	char *action;
 };
 
-static json_object *load_json(const char *dir, const char *name)
+static void *record_of(struct row *r, enum stage_kind s)
 {
-	char *path = path_join(dir, name);
-	json_object *o = NULL;
-
-	if (path_exists(path))
-		o = json_object_from_file(path);
-	free(path);
-	return o;
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v))
+	switch (s) {
+	case STAGE_PORT:
+		return &r->port;
+	case STAGE_BUILD:
+		return &r->build;
+	case STAGE_SPARSE:
+		return &r->sparse;
+	case STAGE_CHECKPATCH:
+		return &r->checkpatch;
+	case STAGE_REPRO:
+		return &r->repro;
+	case STAGE_BACKTEST:
+		return &r->backtest;
+	default:
 		return NULL;
-	return json_object_get_string(v);
+	}
 }
 
-static char *port_cell(struct tree_state *ts, json_object *port, int *stale)
+static int good(const struct row *r, enum stage_kind s)
 {
-	char sha[GIT_OID_HEXSZ + 1];
-	json_object *patches, *p;
-	const char *base = jstr(port, "base_commit");
-	struct sbuf sb = {0};
-	size_t i, n;
+	return r->cells[s].load == REC_OK;
+}
 
-	if (!port)
-		return xstrdup("-");
-	git_oid_tostr(sha, sizeof(sha), git_commit_id(ts->tip));
-	*stale = base && strcmp(base, sha);
-	if (!json_object_object_get_ex(port, "patches", &patches))
-		return xstrdup("?");
-	n = json_object_array_length(patches);
-	sbuf_addf(&sb, "%zu patch%s", n, n == 1 ? "" : "es");
-	for (i = 0; i < n; i++) {
-		p = json_object_array_get_idx(patches, i);
-		sbuf_addf(&sb, "%s%s", i ? "," : " (", jstr(p, "rung") ? jstr(p, "rung") : "?");
-	}
-	sbuf_adds(&sb, n ? ")" : "");
-	if (*stale)
-		sbuf_adds(&sb, " STALE");
+static int fresh(const struct row *r, enum stage_kind s)
+{
+	return good(r, s) && !r->cells[s].stale;
+}
+
+static char *port_text(const struct port_result *p)
+{
+	struct sbuf sb = {0};
+	size_t i;
+
+	sbuf_addf(&sb, "%zu patch%s", p->npatches, p->npatches == 1 ? "" : "es");
+	for (i = 0; i < p->npatches; i++)
+		sbuf_addf(&sb, "%s%s", i ? "," : " (", p->patches[i].rung);
+	sbuf_adds(&sb, p->npatches ? ")" : "");
 	return sbuf_detach(&sb);
 }
 
-static char *stage_cell(json_object *o)
+static char *build_text(const struct build_result *b)
 {
-	json_object *v;
-	int nw = 0, quick;
-
-	if (!o)
-		return xstrdup("not run");
-	if (json_object_object_get_ex(o, "new_warnings", &v))
-		nw = json_object_get_int(v);
-	quick = jstr(o, "mode") && !strcmp(jstr(o, "mode"), "quick");
-	return xprintf("%s%s, %d new warning%s", jstr(o, "verdict"), quick ? " (quick)" : "",
-		       nw, nw == 1 ? "" : "s");
+	return xprintf("%s%s, %d new warning%s", build_verdict_name(b->verdict),
+		       !strcmp(b->mode, "quick") ? " (quick)" : "", b->new_warnings,
+		       b->new_warnings == 1 ? "" : "s");
 }
 
-static char *checkpatch_cell(const char *dir)
+static char *checkpatch_text(const struct checkpatch_result *c)
 {
-	char *path = path_join(dir, "checkpatch.log"), *text = NULL, *cell;
-	int errors = 0, warnings = 0;
-	const char *line;
+	return xprintf("%d error%s, %d warning%s", c->errors, c->errors == 1 ? "" : "s",
+		       c->warnings, c->warnings == 1 ? "" : "s");
+}
 
-	if (read_file_quiet(path, &text)) {
+static char *backtest_text(const struct backtest_result *b)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < b->nentries; i++)
+		bad += b->entries[i].result == BACKTEST_DIFFERS ||
+		       b->entries[i].result == BACKTEST_FAILED;
+	return xprintf("%zu identical or equivalent, %zu differ or failed", b->nentries - bad,
+		       bad);
+}
+
+static char *record_text(struct row *r, enum stage_kind s)
+{
+	switch (s) {
+	case STAGE_PORT:
+		return port_text(&r->port);
+	case STAGE_BUILD:
+		return build_text(&r->build);
+	case STAGE_SPARSE:
+		return build_text(&r->sparse);
+	case STAGE_CHECKPATCH:
+		return checkpatch_text(&r->checkpatch);
+	case STAGE_REPRO:
+		return xstrdup(r->repro.verdict);
+	case STAGE_BACKTEST:
+		return backtest_text(&r->backtest);
+	default:
+		return xstrdup("?");
+	}
+}
+
+/* One stage's record of one tree: read, checked, and said in a few words. */
+static int fill_cell(struct row *r, enum stage_kind s)
+{
+	struct cell *c = &r->cells[s];
+	struct stage_record *h = record_of(r, s);
+	char *path = ws_path(r->ws, WS_OUT, record_file(s)), *text;
+
+	if (stage_inputs(r->ws, s, c->inputs) < 0) {
 		free(path);
-		return xstrdup("not run");
+		return -1;
 	}
-	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		size_t n = strcspn(line, "\n");
-		char *l = xstrndup(line, n);
-
-		if (!strstr(l, "(upstream too)") && !strstr(l, "not counted)")) {
-			errors += !!strstr(l, ": ERROR:");
-			warnings += !!strstr(l, ": WARNING:");
-		}
-		free(l);
-	}
-	cell = xprintf("%d error%s, %d warning%s", errors, errors == 1 ? "" : "s", warnings,
-		       warnings == 1 ? "" : "s");
-	free(text);
+	c->load = record_load(path, rec_desc_of(s), h, &c->why);
 	free(path);
-	return cell;
-}
-
-static char *repro_cell(struct tree_state *ts, json_object *o, int *proven)
-{
-	char sha[GIT_OID_HEXSZ + 1];
-	const char *tip = jstr(o, "tip");
-	json_object *v;
-	int stale;
-
-	if (!o)
-		return xstrdup("not run");
-	git_oid_tostr(sha, sizeof(sha), git_commit_id(ts->tip));
-	stale = tip && strcmp(tip, sha);
-	*proven = !stale && json_object_object_get_ex(o, "proven", &v) &&
-		  json_object_get_boolean(v);
-	return xprintf("%s%s", jstr(o, "verdict") ? jstr(o, "verdict") : "?",
-		       stale ? " STALE" : "");
+	if (c->load == REC_OK && strcmp(h->tree, r->ws->name)) {
+		c->why = xprintf("%s: the record of tree %s", record_file(s), h->tree);
+		record_release(rec_desc_of(s), h);
+		c->load = REC_CORRUPT;
+	}
+	switch (c->load) {
+	case REC_MISSING:
+		c->text = xstrdup("not run");
+		break;
+	case REC_CORRUPT:
+		c->text = xprintf("corrupt: %s", c->why);
+		break;
+	case REC_OK:
+		c->stale = record_is_stale(h, git_commit_id(r->ws->tip), c->inputs);
+		text = record_text(r, s);
+		c->text = xprintf("%s%s", text, c->stale ? " STALE" : "");
+		free(text);
+		break;
+	}
+	return 0;
 }
 
 /* 1 when a ported patch's mail lacks upstream's own message. */
-static int lacks_upstream_message(json_object *port)
+static int lacks_upstream_message(const struct port_result *p)
 {
-	json_object *patches, *v;
-	size_t i, n;
+	size_t i;
 
-	if (!port || !json_object_object_get_ex(port, "patches", &patches))
-		return 0;
-	n = json_object_array_length(patches);
-	for (i = 0; i < n; i++)
-		if (json_object_object_get_ex(json_object_array_get_idx(patches, i),
-					      "upstream_message", &v) &&
-		    !json_object_get_boolean(v))
+	for (i = 0; i < p->npatches; i++)
+		if (!p->patches[i].upstream_message)
 			return 1;
 	return 0;
 }
 
-static int stage_failed(const char *cell)
+static int build_failed(const struct row *r, enum stage_kind s)
 {
-	return strcmp(cell, "not run") && strncmp(cell, "builds", 6);
+	const struct build_result *b = s == STAGE_BUILD ? &r->build : &r->sparse;
+
+	return fresh(r, s) && (b->verdict == BUILD_BREAKS || b->verdict == BUILD_FAILS_BEFORE);
 }
 
-static char *next_action(struct tree_state *ts, struct row *r, int stale, int ported,
-			 int no_message)
+static char *next_action(struct row *r)
 {
-	if (!ts->repo)
-		return xprintf("get the tree%s%s", ts->conf->upstream ? ": " : "",
-			       ts->conf->upstream ? ts->conf->upstream : "");
-	switch (ts->state) {
+	struct tree_ws *ws = r->ws;
+	size_t i;
+
+	if (!ws->repo)
+		return xprintf("get the tree%s%s", ws->conf->upstream ? ": " : "",
+			       ws->conf->upstream ? ws->conf->upstream : "");
+	switch (ws->ts->state) {
 	case V_NOT_AFFECTED:
 	case V_FIXED:
 		return xstrdup("nothing to do");
@@ -173,56 +202,58 @@ static char *next_action(struct tree_state *ts, struct row *r, int stale, int po
 	default:
 		break;
 	}
-	if (!ported || stale)
+	if (!fresh(r, STAGE_PORT))
 		return xstrdup("run ltsport port");
-	if (stage_failed(r->build) || stage_failed(r->sparse))
+	for (i = 0; i < ARRAY_SIZE(shown); i++)
+		if (r->cells[shown[i]].load == REC_CORRUPT)
+			return xprintf("run ltsport %s again: %s is corrupt",
+				       shown[i] == STAGE_SPARSE || shown[i] == STAGE_CHECKPATCH ?
+				       "check" : stage_name(shown[i]), record_file(shown[i]));
+	if (build_failed(r, STAGE_BUILD) || build_failed(r, STAGE_SPARSE))
 		return xstrdup("fix the build: see build.log and sparse.log");
-	if (no_message)
+	if (lacks_upstream_message(&r->port))
 		return xstrdup("give the upstream message: a [mainline] clone in stable_trees.conf or the upstream mail in the series directory, then run ltsport port again");
-	if (atoi(r->checkpatch) > 0)
+	if (fresh(r, STAGE_CHECKPATCH) && r->checkpatch.errors > 0)
 		return xstrdup("fix the checkpatch errors: see checkpatch.log");
-	if (!strcmp(r->build, "not run") || !strcmp(r->sparse, "not run") ||
-	    !strcmp(r->checkpatch, "not run"))
+	if (!fresh(r, STAGE_BUILD) || !fresh(r, STAGE_SPARSE) || !fresh(r, STAGE_CHECKPATCH))
 		return xstrdup("run ltsport check and build");
-	if (!strcmp(r->repro, "not run") || strstr(r->repro, "STALE"))
+	if (!fresh(r, STAGE_REPRO))
 		return xstrdup("run ltsport repro (the proof in QEMU), then review and send");
-	if (!r->proven)
+	if (!r->repro.proven)
 		return xstrdup("look into the repro: see repro-before.log and repro-after.log");
 	return xstrdup("review the series and send it");
 }
 
-static void fill_row(struct ctx *ctx, struct tree_state *ts, struct row *r)
+static int fill_row(struct tree_ws *ws, struct row *r)
 {
-	char *dir = path_join(ctx->out_dir, ts->conf->name);
-	json_object *port = load_json(dir, "port.json");
-	json_object *build = load_json(dir, "build.json");
-	json_object *sparse = load_json(dir, "sparse.json");
-	json_object *repro = load_json(dir, "repro.json");
-	int stale = 0;
+	size_t i;
 
-	r->tree = ts->conf->name;
-	r->state = verdict_name(ts->state);
-	r->port = ts->repo ? port_cell(ts, port, &stale) : xstrdup("-");
-	r->build = stage_cell(build);
-	r->sparse = stage_cell(sparse);
-	r->checkpatch = checkpatch_cell(dir);
-	r->repro = ts->repo ? repro_cell(ts, repro, &r->proven) : xstrdup("-");
-	r->action = next_action(ts, r, stale, port != NULL, lacks_upstream_message(port));
-	json_object_put(port);
-	json_object_put(build);
-	json_object_put(sparse);
-	json_object_put(repro);
-	free(dir);
+	r->ws = ws;
+	for (i = 0; ws->repo && i < ARRAY_SIZE(shown); i++)
+		if (fill_cell(r, shown[i]) < 0)
+			return -1;
+	r->action = next_action(r);
+	return 0;
 }
 
 static void row_release(struct row *r)
 {
-	free(r->port);
-	free(r->build);
-	free(r->sparse);
-	free(r->checkpatch);
-	free(r->repro);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(shown); i++) {
+		struct cell *c = &r->cells[shown[i]];
+
+		if (c->load == REC_OK)
+			record_release(rec_desc_of(shown[i]), record_of(r, shown[i]));
+		free(c->why);
+		free(c->text);
+	}
 	free(r->action);
+}
+
+static const char *cell_text(const struct row *r, enum stage_kind s)
+{
+	return r->cells[s].text ? r->cells[s].text : "-";
 }
 
 static void print_text(struct ctx *ctx, struct row *rows)
@@ -231,37 +262,61 @@ static void print_text(struct ctx *ctx, struct row *rows)
 
 	printf("series %s\n\n", ctx->series.name);
 	for (i = 0; i < ctx->nts; i++) {
-		struct tree_state *ts = &ctx->ts[i];
+		struct tree_ws *ws = &ctx->ws[i];
+		struct status_result *st = &ctx->status[i];
 
-		printf("%s: %s", rows[i].tree, rows[i].state);
-		for (k = 0; ts->repo && k < ctx->series.nr; k++)
-			printf("%s%.12s %s", k ? ", " : " (", ctx->series.patches[k].upstream,
-			       verdict_name(ts->pv[k].v));
-		printf("%s\n", ts->repo ? ")" : "");
-		if (ts->repo)
-			printf("  port: %s\n  build: %s\n  sparse: %s\n  checkpatch: %s\n  repro: %s\n",
-			       rows[i].port, rows[i].build, rows[i].sparse, rows[i].checkpatch,
-			       rows[i].repro);
+		printf("%s: %s", ws->name,
+		       verdict_name(ws->repo ? (enum verdict)st->state : V_ABSENT));
+		for (k = 0; ws->repo && k < st->npatches; k++)
+			printf("%s%.12s %s", k ? ", " : " (", st->patches[k].upstream,
+			       verdict_name(st->patches[k].verdict));
+		printf("%s\n", ws->repo ? ")" : "");
+		for (k = 0; ws->repo && k < ARRAY_SIZE(shown); k++)
+			printf("  %s: %s\n", stage_name(shown[k]), cell_text(&rows[i], shown[k]));
 		printf("  next: %s\n", rows[i].action);
 	}
 }
 
+static const char *cell_state(const struct cell *c)
+{
+	if (c->load == REC_MISSING)
+		return "not run";
+	if (c->load == REC_CORRUPT)
+		return "corrupt";
+	return c->stale ? "stale" : "fresh";
+}
+
 static void print_json(struct ctx *ctx, struct row *rows)
 {
-	json_object *arr = json_object_new_array();
-	size_t i;
+	struct json_object *arr = json_object_new_array();
+	size_t i, k;
 
 	for (i = 0; i < ctx->nts; i++) {
-		json_object *o = json_object_new_object();
+		struct json_object *o = json_object_new_object();
+		struct json_object *records = json_object_new_object();
+		struct tree_ws *ws = &ctx->ws[i];
+		struct row *r = &rows[i];
 
-		json_object_object_add(o, "tree", json_object_new_string(rows[i].tree));
-		json_object_object_add(o, "state", json_object_new_string(rows[i].state));
-		json_object_object_add(o, "port", json_object_new_string(rows[i].port));
-		json_object_object_add(o, "build", json_object_new_string(rows[i].build));
-		json_object_object_add(o, "sparse", json_object_new_string(rows[i].sparse));
-		json_object_object_add(o, "checkpatch", json_object_new_string(rows[i].checkpatch));
-		json_object_object_add(o, "repro", json_object_new_string(rows[i].repro));
-		json_object_object_add(o, "next", json_object_new_string(rows[i].action));
+		json_object_object_add(o, "tree", json_string_utf8(ws->name));
+		json_object_object_add(o, "state", json_string_utf8(
+			verdict_name(ws->repo ? (enum verdict)ctx->status[i].state : V_ABSENT)));
+		for (k = 0; k < ARRAY_SIZE(shown); k++) {
+			const struct cell *c = &r->cells[shown[k]];
+			struct json_object *rec;
+
+			json_object_object_add(o, stage_name(shown[k]),
+					       json_string_utf8(cell_text(r, shown[k])));
+			if (!ws->repo)
+				continue;
+			rec = json_object_new_object();
+			json_object_object_add(rec, "record", json_string_utf8(cell_state(c)));
+			json_object_object_add(rec, "inputs", json_string_utf8(c->inputs));
+			if (c->load == REC_CORRUPT)
+				json_object_object_add(rec, "why", json_string_utf8(c->why));
+			json_object_object_add(records, stage_name(shown[k]), rec);
+		}
+		json_object_object_add(o, "next", json_string_utf8(r->action));
+		json_object_object_add(o, "records", records);
 		json_object_array_add(arr, o);
 	}
 	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
@@ -277,22 +332,28 @@ int cmd_report(int argc, char **argv)
 	};
 	struct ctx ctx = {0};
 	struct row *rows = NULL;
-	int ret = EXIT_USAGE;
-	size_t i;
+	int ret;
+	size_t i, n = 0;
 
-	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, report_usage, 1, &ret))
+	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, report_usage,
+		      CTX_VERDICTS, &ret))
 		goto out;
+	ret = EXIT_ERROR;
 	rows = xcalloc(ctx.nts, sizeof(*rows));
-	for (i = 0; i < ctx.nts; i++)
-		fill_row(&ctx, &ctx.ts[i], &rows[i]);
+	for (n = 0; n < ctx.nts; n++) {
+		if (fill_row(&ctx.ws[n], &rows[n]) < 0) {
+			n++;
+			goto out;
+		}
+	}
 	if (ctx.json)
 		print_json(&ctx, rows);
 	else
 		print_text(&ctx, rows);
-	for (i = 0; i < ctx.nts; i++)
-		row_release(&rows[i]);
 	ret = EXIT_OK;
 out:
+	for (i = 0; i < n; i++)
+		row_release(&rows[i]);
 	free(rows);
 	ctx_release(&ctx);
 	return ret;

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ltsport status: per tree and patch, is the tree affected and is the fix
- * there, with the evidence that decided.
+ * there, with the evidence that decided (status.c, from its record when
+ * nothing changed).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 
 #include "util.h"
 #include "context.h"
+#include "results.h"
 #include "commands.h"
 
 static const char status_usage[] =
@@ -28,11 +31,13 @@ static void print_matrix(struct ctx *ctx)
 		printf(" %-13.12s", s->patches[k].upstream);
 	printf("\n");
 	for (i = 0; i < ctx->nts; i++) {
-		struct tree_state *ts = &ctx->ts[i];
+		struct status_result *st = &ctx->status[i];
+		struct tree_ws *ws = &ctx->ws[i];
 
-		printf("%-10s %-13s", ts->conf->name, verdict_name(ts->state));
+		printf("%-10s %-13s", ws->name,
+		       verdict_name(ws->repo ? (enum verdict)st->state : V_ABSENT));
 		for (k = 0; k < s->nr; k++)
-			printf(" %-13s", ts->repo ? verdict_name(ts->pv[k].v) : "-");
+			printf(" %-13s", ws->repo ? verdict_name(st->patches[k].verdict) : "-");
 		printf("\n");
 	}
 }
@@ -44,69 +49,63 @@ static void print_evidence(struct ctx *ctx)
 
 	printf("\nevidence:\n");
 	for (i = 0; i < ctx->nts; i++) {
-		struct tree_state *ts = &ctx->ts[i];
+		struct status_result *st = &ctx->status[i];
+		struct tree_ws *ws = &ctx->ws[i];
 
-		if (!ts->repo) {
-			printf("  %s: absent: %s%s%s\n", ts->conf->name, ts->absent,
-			       ts->conf->upstream ? "; get it from " : "",
-			       ts->conf->upstream ? ts->conf->upstream : "");
+		if (!ws->repo) {
+			printf("  %s: absent: %s%s%s\n", ws->name, ws->ts->absent,
+			       ws->conf->upstream ? "; get it from " : "",
+			       ws->conf->upstream ? ws->conf->upstream : "");
 			continue;
 		}
-		if (ts->history_note)
-			printf("  %s: %s\n", ts->conf->name, ts->history_note);
+		if (st->history_note)
+			printf("  %s: %s\n", ws->name, st->history_note);
 		for (k = 0; k < s->nr; k++) {
-			struct patch_verdict *pv = &ts->pv[k];
+			struct status_patch *sp = &st->patches[k];
 
-			printf("  %s %.12s %s: %s\n", ts->conf->name, s->patches[k].upstream,
-			       verdict_name(pv->v), pv->evidence);
-			if (pv->notes.len)
-				printf("      also: %s\n", pv->notes.buf);
-			if (pv->warning)
-				printf("      warning: %s\n", pv->warning);
+			printf("  %s %.12s %s: %s\n", ws->name, sp->upstream,
+			       verdict_name(sp->verdict), sp->evidence);
+			if (*sp->notes)
+				printf("      also: %s\n", sp->notes);
+			if (sp->warning)
+				printf("      warning: %s\n", sp->warning);
 		}
 	}
 }
 
-static void json_object(struct sbuf *sb, struct tree_state *ts, struct series_patch *p,
-			struct patch_verdict *pv)
+static struct json_object *json_row(struct tree_ws *ws, struct status_result *st,
+				    struct series_patch *p, size_t k)
 {
-	sbuf_adds(sb, "{\"tree\":");
-	sbuf_add_json(sb, ts->conf->name);
-	sbuf_adds(sb, ",\"patch\":");
-	sbuf_add_json(sb, p->upstream);
-	sbuf_adds(sb, ",\"subject\":");
-	sbuf_add_json(sb, p->subject);
-	sbuf_adds(sb, ",\"verdict\":");
-	sbuf_add_json(sb, ts->repo ? verdict_name(pv->v) : "absent");
-	sbuf_adds(sb, ",\"evidence\":");
-	sbuf_add_json(sb, ts->repo ? pv->evidence : ts->absent);
-	sbuf_adds(sb, ",\"notes\":");
-	sbuf_add_json(sb, pv->notes.len ? pv->notes.buf : "");
-	sbuf_adds(sb, ",\"warning\":");
-	if (pv->warning)
-		sbuf_add_json(sb, pv->warning);
-	else
-		sbuf_adds(sb, "null");
-	sbuf_adds(sb, ",\"series_state\":");
-	sbuf_add_json(sb, verdict_name(ts->state));
-	sbuf_adds(sb, "}");
+	struct json_object *o = json_object_new_object();
+	struct status_patch *sp = ws->repo ? &st->patches[k] : NULL;
+
+	json_object_object_add(o, "tree", json_string_utf8(ws->name));
+	json_object_object_add(o, "patch", json_string_utf8(p->upstream));
+	json_object_object_add(o, "subject", json_string_utf8(p->subject));
+	json_object_object_add(o, "verdict", json_string_utf8(sp ? verdict_name(sp->verdict) :
+							      "absent"));
+	json_object_object_add(o, "evidence", json_string_utf8(sp ? sp->evidence :
+							       ws->ts->absent));
+	json_object_object_add(o, "notes", json_string_utf8(sp ? sp->notes : ""));
+	json_object_object_add(o, "warning", json_string_utf8(sp ? sp->warning : NULL));
+	json_object_object_add(o, "series_state",
+			       json_string_utf8(verdict_name(sp ? (enum verdict)st->state :
+							     V_ABSENT)));
+	return o;
 }
 
 static void print_json(struct ctx *ctx)
 {
-	struct sbuf sb = {0};
-	size_t i, k, n = 0;
+	struct json_object *arr = json_object_new_array();
+	size_t i, k;
 
-	sbuf_adds(&sb, "[");
-	for (i = 0; i < ctx->nts; i++) {
-		for (k = 0; k < ctx->series.nr; k++) {
-			sbuf_adds(&sb, n++ ? ",\n " : "\n ");
-			json_object(&sb, &ctx->ts[i], &ctx->series.patches[k], &ctx->ts[i].pv[k]);
-		}
-	}
-	sbuf_adds(&sb, "\n]\n");
-	fputs(sb.buf, stdout);
-	sbuf_release(&sb);
+	for (i = 0; i < ctx->nts; i++)
+		for (k = 0; k < ctx->series.nr; k++)
+			json_object_array_add(arr, json_row(&ctx->ws[i], &ctx->status[i],
+							    &ctx->series.patches[k], k));
+	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
 }
 
 int cmd_status(int argc, char **argv)
@@ -116,9 +115,10 @@ int cmd_status(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx ctx = {0};
-	int ret = EXIT_USAGE;
+	int ret;
 
-	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, status_usage, 1, &ret))
+	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, status_usage,
+		      CTX_VERDICTS, &ret))
 		goto out;
 	if (ctx.json) {
 		print_json(&ctx);

@@ -4,6 +4,7 @@
  * A table of subcommands in the manner of git's builtin/ and libgit2's
  * examples/lg2.c; each lives in its own cmd-<name>.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <git2.h>
@@ -61,9 +62,14 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name))
 			continue;
 		if (git_libgit2_init() < 0)
-			return git_fail("initialising libgit2"), EXIT_FAILURE;
+			return git_fail("initialising libgit2"), EXIT_ERROR;
 		ret = commands[i].fn(argc - 1, argv + 1);
 		git_libgit2_shutdown();
+		/* what was printed is the result: a lost stdout is a failure (git.c) */
+		if (fflush(stdout) || ferror(stdout)) {
+			error("stdout: %s; the output is incomplete", strerror(errno));
+			return EXIT_ERROR;
+		}
 		return ret;
 	}
 	error("'%s' is not a command; see 'ltsport --help'", argv[1]);

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The port stage: carry the series' missing patches onto one tree, write a
+ * quilt series in stable format to backports/<series>/<tree>/ and the same
+ * commits to refs/heads/ltsport/<series>/<tree>. A tree gets all of its
+ * patches or nothing: never a half-adapted series.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+#include "fsutil.h"
+#include "gitops.h"
+#include "conf.h"
+#include "series.h"
+#include "verdict.h"
+#include "ladder.h"
+#include "stablefmt.h"
+#include "workspace.h"
+#include "results.h"
+#include "port.h"
+
+struct ported {
+	struct series_patch *p;
+	struct adaptation a;
+	git_commit *commit;
+	char *file;
+	char *mail;
+};
+
+struct tree_port {
+	struct tree_ws *ws;
+	struct port_result *res;
+	struct ported *items;
+	size_t nr;
+	git_signature *signoff;
+};
+
+static void tree_port_release(struct tree_port *tp)
+{
+	size_t i;
+
+	for (i = 0; i < tp->nr; i++) {
+		adaptation_release(&tp->items[i].a);
+		git_commit_free(tp->items[i].commit);
+		free(tp->items[i].file);
+		free(tp->items[i].mail);
+	}
+	free(tp->items);
+	git_signature_free(tp->signoff);
+}
+
+/* The patches to port; 1 when a verdict is unknown and nothing may be ported. */
+static int select_patches(struct tree_port *tp)
+{
+	struct series *s = tp->ws->series;
+	struct tree_state *ts = tp->ws->ts;
+	size_t k;
+
+	tp->items = xcalloc(s->nr, sizeof(*tp->items));
+	for (k = 0; k < s->nr; k++) {
+		struct patch_verdict *pv = &ts->pv[k];
+
+		if (pv->v == V_UNKNOWN) {
+			tp->res->failure = xprintf("%s: %s: verdict unknown (%s); not porting this tree",
+						   tp->ws->name, s->patches[k].name, pv->evidence);
+			return 1;
+		}
+		if (pv->v == V_MISSING)
+			tp->items[tp->nr++].p = &s->patches[k];
+	}
+	return 0;
+}
+
+/* The upstream author: from the body, else series.conf's author = (dated now). */
+static const git_signature *author_of(struct series_patch *p, const git_signature *fallback)
+{
+	if (!p->sig && p->author && make_sig(&p->sig, p->author, fallback->when.time,
+					     fallback->when.offset) < 0)
+		p->sig = NULL;
+	return p->sig ? p->sig : fallback;
+}
+
+static int adapt_all(struct tree_port *tp)
+{
+	git_repository *repo = tp->ws->repo;
+	git_commit *parent = tp->ws->tip;
+	size_t i;
+
+	for (i = 0; i < tp->nr; i++) {
+		struct ported *it = &tp->items[i];
+		git_tree *base = NULL;
+		char *msg;
+		int rc;
+
+		if (git_commit_tree(&base, parent) < 0)
+			return git_fail(tp->ws->conf->path);
+		rc = ladder_apply(repo, base, it->p, &it->a);
+		git_tree_free(base);
+		if (rc == -2)	/* an untrusted path: bad input */
+			error("%s", it->a.failure);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			tp->res->failure = xprintf("%s: %s: %s; no output written for %s",
+						   tp->ws->name, it->p->name, it->a.failure,
+						   tp->ws->name);
+			return 1;
+		}
+		msg = stable_message(it->p, it->a.note, tp->signoff);
+		rc = commit_on_top(repo, parent, it->a.tree, author_of(it->p, tp->signoff),
+				   tp->signoff, msg, &it->commit);
+		free(msg);
+		if (rc < 0)
+			return -1;
+		parent = it->commit;
+	}
+	return 0;
+}
+
+static int format_mails(struct tree_port *tp)
+{
+	char *prefix = stable_subject_prefix(tp->ws->name);
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < tp->nr; i++) {
+		struct ported *it = &tp->items[i];
+
+		it->file = patch_file_name(i + 1, it->p->subject);
+		ret = email_for_commit(tp->ws->repo, it->commit, i + 1, tp->nr, prefix, &it->mail);
+	}
+	free(prefix);
+	return ret;
+}
+
+/* The typed record of what was ported. */
+static int fill_result(struct tree_port *tp, double started)
+{
+	struct port_result *res = tp->res;
+	char inputs[INPUTS_HEXSZ + 1];
+	size_t i;
+
+	if (stage_inputs(tp->ws, STAGE_PORT, inputs) < 0)
+		return -1;
+	record_head(&res->head, STAGE_PORT, tp->ws->name, git_commit_id(tp->ws->tip), inputs,
+		    OUTCOME_DONE, now_s() - started);
+	res->series = xstrdup(tp->ws->series_name);
+	res->branch = xstrdup(ws_branch_short(tp->ws));
+	res->patches = xcalloc(tp->nr, sizeof(*res->patches));
+	res->npatches = tp->nr;
+	for (i = 0; i < tp->nr; i++) {
+		struct port_patch *pp = &res->patches[i];
+		struct ported *it = &tp->items[i];
+
+		pp->file = xstrdup(it->file);
+		pp->upstream = xstrdup(it->p->upstream);
+		pp->rung = xstrdup(it->a.rung);
+		pp->note = xstrdup(it->a.note ? it->a.note : "");
+		git_oid_tostr(pp->commit, sizeof(pp->commit), git_commit_id(it->commit));
+		pp->upstream_message = it->p->msg != NULL;
+	}
+	return 0;
+}
+
+/* Port's own files: what a new port replaces rather than carries over. */
+static int ours(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strcmp(name, "series") || !strcmp(name, record_file(STAGE_PORT)) ||
+	       (n > 6 && !strcmp(name + n - 6, ".patch"));
+}
+
+/*
+ * The other stages' records and logs of the previous port go with the new
+ * one: the report marks them stale when their inputs changed, it never
+ * loses them.
+ */
+static int carry_over(const char *old, const char *tmp)
+{
+	DIR *d = opendir(old);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return 0;
+	while (!ret && (de = readdir(d))) {
+		char *from, *to, *data = NULL;
+		struct stat st;
+		size_t len;
+
+		if (de->d_name[0] == '.' || ours(de->d_name))
+			continue;
+		from = path_join(old, de->d_name);
+		to = path_join(tmp, de->d_name);
+		if (!lstat(from, &st) && S_ISREG(st.st_mode)) {
+			ret = read_file(from, &data, &len);
+			if (!ret)
+				ret = write_file(to, data, len);
+		}
+		free(data);
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	return ret;
+}
+
+static int write_into(struct tree_port *tp, const char *dir)
+{
+	struct sbuf series = {0};
+	char *path;
+	size_t i;
+	int ret = carry_over(tp->ws->out, dir);
+
+	for (i = 0; !ret && i < tp->nr; i++) {
+		path = path_join(dir, tp->items[i].file);
+		ret = write_file(path, tp->items[i].mail, strlen(tp->items[i].mail));
+		free(path);
+		sbuf_addf(&series, "%s\n", tp->items[i].file);
+	}
+	path = path_join(dir, "series");
+	if (!ret)
+		ret = write_file(path, series.buf, series.len);
+	free(path);
+	path = path_join(dir, record_file(STAGE_PORT));
+	if (!ret)
+		ret = record_save(path, &port_desc, tp->res);
+	free(path);
+	sbuf_release(&series);
+	return ret;
+}
+
+static int write_output(struct tree_port *tp)
+{
+	char *parent = dir_of(tp->ws->out), *tmp = NULL;
+	int ret = -1;
+
+	if (mkdir_p(parent) < 0)
+		goto out;
+	tmp = make_temp_dir(parent, tp->ws->name);
+	if (!tmp)
+		goto out;
+	ret = write_into(tp, tmp);
+	if (!ret)
+		ret = install_dir(tmp, tp->ws->out);
+	if (ret)
+		rm_rf(tmp);
+out:
+	free(tmp);
+	free(parent);
+	return ret;
+}
+
+int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res)
+{
+	struct tree_port tp = { .ws = ws, .res = res };
+	double started = now_s();
+	char *where = NULL;
+	int ret;
+
+	(void)o;
+	memset(res, 0, sizeof(*res));
+	res->head.outcome = OUTCOME_NOT_RUN;
+	if (!ws->repo)
+		return 0;
+	ret = select_patches(&tp);
+	if (ret || !tp.nr)
+		goto out;
+	if (branch_checked_out_at(ws->repo, ws->branch, &where)) {
+		res->failure = xprintf("%s: %s is checked out in %s; switch to another branch first",
+				       ws->name, ws->branch, where);
+		free(where);
+		ret = 1;
+		goto out;
+	}
+	if (git_signature_default(&tp.signoff, ws->repo) < 0) {
+		ret = error("%s: no committer identity for the Signed-off-by; set git config --global user.name and user.email",
+			    ws->conf->path);
+		goto out;
+	}
+	progress("%s: adapting %zu patch(es)", ws->name, tp.nr);
+	ret = adapt_all(&tp);
+	if (!ret)
+		ret = format_mails(&tp);
+	if (!ret)
+		ret = fill_result(&tp, started);
+	if (!ret)
+		ret = write_output(&tp);
+	if (!ret)
+		ret = update_branch(ws->repo, ws->branch,
+				    git_commit_id(tp.items[tp.nr - 1].commit), "ltsport port");
+out:
+	if (ret > 0) {
+		res->head.outcome = OUTCOME_FINDING;
+		ret = 0;
+	}
+	tree_port_release(&tp);
+	return ret;
+}

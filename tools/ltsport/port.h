@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LTSPORT_PORT_H
+#define LTSPORT_PORT_H
+
+struct tree_ws;
+struct port_result;
+
+struct port_opts {
+	int unused;		/* none yet: the ladder decides every rung */
+};
+
+/*
+ * Port the series' missing patches onto one tree: the quilt series, the
+ * mails and port.json go to the workspace's out dir (built aside, swapped
+ * in whole, the other stages' records carried over), the commits to its
+ * branch. res->head.outcome: done (ported), not-run (absent, nothing to
+ * port), finding (could not port: res->failure says why, nothing written).
+ * Prints nothing; -1 when the stage could not do its work.
+ */
+int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res);
+
+#endif
