@@ -21,6 +21,7 @@ fresh_series() {
 
 # expect_port_error <pattern>: port fails with exit 2, one error line, no output.
 expect_port_error() {
+	rm -rf backports &&
 	run_ltsport port --series s &&
 	test "$(cat rc)" = 2 &&
 	grep -q "$1" err &&

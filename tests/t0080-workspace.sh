@@ -42,7 +42,7 @@ test_expect_success 'a tree named ../../escape is refused by port and build, not
 	for cmd in port build check backtest status report; do
 		run_ltsport $cmd --series ../series-dir &&
 		test "$(cat rc)" = 2 &&
-		grep -q "^ltsport: .*stable_trees.conf:1: tree name .\.\./\.\./escape. cannot name a directory under backports/" err &&
+		grep -q "^ltsport: .*stable_trees.conf:1: tree name .\.\./\.\./escape. cannot name a branch and a directory" err &&
 		test "$(wc -l <err)" = 1 && nothing_written || return 1
 	done
 '
@@ -56,7 +56,7 @@ test_expect_success 'a series named with a space is refused before anything is w
 	run_ltsport port --series spaced &&
 	test "$(cat rc)" = 2 &&
 	grep -q "series.conf\|spaced" err &&
-	grep -q "series name .test race. cannot name a directory under backports/" err &&
+	grep -q "series name .test race. cannot name a branch and a directory" err &&
 	nothing_written
 '
 
@@ -64,7 +64,7 @@ test_expect_success 'a series name that is no branch name (x.lock) is refused to
 	cd work && sed -i "s/^\tname = test race/\tname = x.lock/" spaced/series.conf &&
 	run_ltsport port --series spaced &&
 	test "$(cat rc)" = 2 &&
-	grep -q "refs/heads/ltsport/x.lock/5.0 is not a valid branch name" err &&
+	grep -q "series name .x.lock. cannot name a branch and a directory" err &&
 	nothing_written
 '
 
