@@ -15,6 +15,7 @@ static const struct option common_options[] = {
 	{ "tree", required_argument, NULL, 't' },
 	{ "backports", required_argument, NULL, 'b' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'Q' },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -37,6 +38,9 @@ static int common_option(struct ctx *ctx, int c, const char *arg)
 		return 1;
 	case 'v':
 		verbose = 1;
+		return 1;
+	case 'Q':
+		quiet = 1;
 		return 1;
 	}
 	return 0;

@@ -31,7 +31,8 @@ struct ctx {
 	"  --series NAME|DIR  series to work on (default: swap-race)\n" \
 	"  --tree NAME        only this tree (repeatable)\n" \
 	"  --backports DIR    output directory (default: backports/ beside the config)\n" \
-	"  --verbose          say what is being done on long steps\n"
+	"  --verbose          say what is being done on long steps\n" \
+	"  --quiet            no progress lines\n"
 
 /* A subcommand's own options: 0 when taken, -1 when not one of its own. */
 typedef int (*cmd_option_fn)(int c, const char *arg, void *data);
