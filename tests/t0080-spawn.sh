@@ -181,6 +181,10 @@ test_expect_success 'spawn: "not found" from exec, not from an exit code of 127'
 	grep -q "^ltsport: no-such-program-here: not found; install it" err &&
 	"$HELPER" -- sh -c "exit 127" >res 2>err &&
 	grep -q "^ret=0 code=127 signal=0 timed_out=0 exec_errno=0 " res && test ! -s err &&
+	"$HELPER" --run -- sh -c "exit 127" >res 2>err &&
+	test "$(cat res)" = "ret=0 status=127 timed_out=0" && test ! -s err &&
+	"$HELPER" --run -- no-such-program-here >res 2>err &&
+	test "$(cat res)" = "ret=-1 status=127 timed_out=0" && grep -q "not found" err &&
 	chmod -x "$TRASH/fake/make" &&
 	"$HELPER" -- "$TRASH/fake/make" >res 2>err
 	chmod +x "$TRASH/fake/make" &&

@@ -5,13 +5,15 @@
  *
  *   test-spawn [--timeout S] [--grace S] [--log FILE] [--capture]
  *              [--keep-stdin] [--temp-dir DIR] [--temp-file FILE] -- PROG ARGS...
+ *   test-spawn --run [--timeout S] [--log FILE] -- PROG ARGS...
  *
  * Runs PROG through spawn_start()/spawn_wait() with the signal handling of
  * ltsport installed and prints "code=N signal=N timed_out=N exec_errno=N
  * seconds=S"; with --capture then the captured standard output. --temp-dir
  * makes a temporary directory (with a file in it) in DIR first and
  * --temp-file starts an atomic write of FILE, both left registered while
- * PROG runs, as ltsport's own temporaries are.
+ * PROG runs, as ltsport's own temporaries are. --run goes through
+ * spawn_run(), as most callers do, and prints "ret=N status=N timed_out=N".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@ int main(int argc, char **argv)
 	struct spawn sp = { .timeout_s = 60 };
 	struct spawn_status st = {0};
 	char *tdir = NULL, *tfile = NULL;
-	int i, capture = 0, ret;
+	int i, capture = 0, run = 0, ret;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
@@ -37,6 +39,8 @@ int main(int argc, char **argv)
 			sp.grace_s = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--log") && i + 1 < argc)
 			sp.log = argv[++i];
+		else if (!strcmp(argv[i], "--run"))
+			run = 1;
 		else if (!strcmp(argv[i], "--capture"))
 			capture = 1;
 		else if (!strcmp(argv[i], "--keep-stdin"))
@@ -75,6 +79,15 @@ int main(int argc, char **argv)
 		free(tmp);
 	}
 	fflush(stdout);
+	if (run) {
+		struct spawn_result res;
+
+		ret = spawn_run((const char *const *)argv + i + 1, NULL, sp.timeout_s, sp.log,
+				&res);
+		printf("ret=%d status=%d timed_out=%d\n", ret, res.status, res.timed_out);
+		spawn_result_release(&res);
+		return 0;
+	}
 	sp.argv = (const char *const *)argv + i + 1;
 	if (capture)
 		sp.out = &out;

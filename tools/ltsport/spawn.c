@@ -434,8 +434,8 @@ int spawn_start(struct spawn *sp)
 	int in = -1, log = -1, outp[2] = { -1, -1 }, rep[2] = { -1, -1 }, msg[2];
 	const char *logname = sp->log ? sp->log : "/dev/null";
 	ssize_t n = 0;
+	int ret = -1, tracked_ok = 0;
 	sigset_t old;
-	int ret = -1;
 
 	sp->pid = -1;
 	sp->exec_errno = 0;
@@ -461,12 +461,19 @@ int spawn_start(struct spawn *sp)
 		child(sp, in, outp[1], log, rep[1]);
 	if (sp->pid > 0) {
 		setpgid(sp->pid, sp->pid);
-		if (track(sp->pid, sp->grace_s) < 0)
-			kill(-sp->pid, SIGKILL);
+		tracked_ok = track(sp->pid, sp->grace_s) == 0;
 	}
 	spawn_release_signals(&old);
 	if (sp->pid < 0) {
 		error("%s: cannot fork: %s", sp->argv[0], strerror(errno));
+		goto out;
+	}
+	if (!tracked_ok) {
+		kill(-sp->pid, SIGKILL);
+		while (waitpid(sp->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		sp->pid = -1;
+		error("%s: more than %d programs at once", sp->argv[0], MAX_LIVE);
 		goto out;
 	}
 	close_fd(&rep[1]);
