@@ -175,6 +175,14 @@ test_expect_success 'spawn: a program that stops on SIGTERM is not waited the gr
 	grep -q "^ret=0 code=143 signal=15 timed_out=1 exec_errno=0 seconds=1$" res
 '
 
+test_expect_success 'spawn: without pidfds, the wait goes through SIGCHLD' '
+	"$HELPER" --sigchld --capture -- sh -c "sleep 1; echo done; exit 4" >res &&
+	grep -q "^ret=0 code=4 signal=0 timed_out=0 exec_errno=0 seconds=1$" res &&
+	grep -q "^done$" res &&
+	"$HELPER" --sigchld --timeout 1 --grace 1 -- sh -c "trap \"\" TERM; sleep 30" >res &&
+	grep -q "^ret=0 code=137 signal=9 timed_out=1 exec_errno=0 seconds=2$" res
+'
+
 test_expect_success 'spawn: "not found" from exec, not from an exit code of 127' '
 	"$HELPER" -- no-such-program-here >res 2>err &&
 	grep -q "^ret=-1 .*exec_errno=2 " res &&

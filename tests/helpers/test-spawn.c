@@ -4,7 +4,8 @@
  * manner of git's t/helper/test-run-command.c).
  *
  *   test-spawn [--timeout S] [--grace S] [--log FILE] [--capture]
- *              [--keep-stdin] [--temp-dir DIR] [--temp-file FILE] -- PROG ARGS...
+ *              [--keep-stdin] [--temp-dir DIR] [--temp-file FILE] [--sigchld]
+ *              -- PROG ARGS...
  *   test-spawn --run [--timeout S] [--log FILE] -- PROG ARGS...
  *
  * Runs PROG through spawn_start()/spawn_wait() with the signal handling of
@@ -12,7 +13,8 @@
  * seconds=S"; with --capture then the captured standard output. --temp-dir
  * makes a temporary directory (with a file in it) in DIR first and
  * --temp-file starts an atomic write of FILE, both left registered while
- * PROG runs, as ltsport's own temporaries are. --run goes through
+ * PROG runs, as ltsport's own temporaries are. --sigchld waits through
+ * the SIGCHLD pipe that kernels without pidfds need. --run goes through
  * spawn_run(), as most callers do, and prints "ret=N status=N timed_out=N".
  */
 #include <stdio.h>
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
 			sp.grace_s = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--log") && i + 1 < argc)
 			sp.log = argv[++i];
+		else if (!strcmp(argv[i], "--sigchld"))
+			spawn_pidfd = 0;
 		else if (!strcmp(argv[i], "--run"))
 			run = 1;
 		else if (!strcmp(argv[i], "--capture"))

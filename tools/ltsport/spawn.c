@@ -59,6 +59,7 @@ static sig_atomic_t stopping;	/* the handler's own: a second signal waits */
 static struct { pid_t pid; int grace_s; } live[MAX_LIVE];
 static char *temps[MAX_TEMP];
 static int chld_pipe[2] = { -1, -1 };
+int spawn_pidfd = 1;
 
 static long now_ms(void)
 {
@@ -347,7 +348,7 @@ static int sigchld_fd(void)
 static int open_wait_fd(pid_t pid)
 {
 #ifdef SYS_pidfd_open
-	int fd = syscall(SYS_pidfd_open, pid, 0);
+	int fd = spawn_pidfd ? syscall(SYS_pidfd_open, pid, 0) : -1;
 
 	if (fd >= 0) {
 		fcntl(fd, F_SETFD, FD_CLOEXEC);

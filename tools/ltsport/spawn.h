@@ -40,6 +40,8 @@ struct spawn_status {
 	double seconds;
 };
 
+extern int spawn_pidfd;		/* 0: wait through SIGCHLD, as without pidfds */
+
 int spawn_start(struct spawn *sp);
 int spawn_wait(struct spawn *sp, struct spawn_status *st);
 
