@@ -160,6 +160,18 @@ test_expect_success 'a toolchain that is not a program name: exit 2, the tree na
 	test_cmp_files build.json.first backports/test-race/t/build.json
 '
 
+test_expect_success 'make gets every target, not the first 32 arguments' '
+	cp -r series-dir series-many &&
+	files=$(for i in $(seq 1 40); do printf "mm/f%d.c " $i; done) &&
+	sed -i "/^\[patch \"0001-/a\\
+	files = $files" series-many/series.conf &&
+	: >"$FAKE_DIR/calls" &&
+	run_ltsport build --quick --series "$TRASH/series-many" && test "$(cat rc)" = 0 &&
+	tail -1 "$FAKE_DIR/calls" | tr " " "\n" | grep -c "^mm/f[0-9]*\.o$" >count &&
+	test "$(cat count)" = 40 &&
+	tail -1 "$FAKE_DIR/calls" | grep -q " prepare mm/f1.o .* mm/f40.o$"
+'
+
 test_expect_success 'spawn: a time limit stops a program that ignores SIGTERM with SIGKILL after the grace' '
 	start=$(date +%s) &&
 	"$HELPER" --timeout 1 --grace 2 -- sh -c "trap \"\" TERM; echo \$\$ >tpid; sleep 30" >res &&
