@@ -47,7 +47,7 @@ repro:
 ASAN_TESTS = $(wildcard tests/t00*.sh) tests/t3010-port-eras.sh tests/t4000-real-trees.sh \
 	tests/t6020-repro.sh
 
-check: deps ltsport ltsport-asan
+check: deps ltsport ltsport-asan tests/helpers/test-spawn
 	prove -f tests/t[0-9]*.sh
 	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -f $(ASAN_TESTS)
 

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib-trees.sh"
 
 HELPER=$TOP/tests/helpers/test-spawn
+[ -x "$HELPER" ] || make -s -C "$TOP" tests/helpers/test-spawn >/dev/null 2>&1
 if ! [ -x "$HELPER" ]; then
 	test_skip spawn "tests/helpers/test-spawn is not built (make tests/helpers/test-spawn)"
 	test_done
