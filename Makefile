@@ -28,6 +28,12 @@ build/asan/%.o: %.c $(wildcard tools/ltsport/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g $(SAN) $(WARN) $(GIT2_CFLAGS) -c -o $@ $<
 
+# tests/t0080's driver of spawn.c and fsutil.c
+HELPER_OBJ = $(addprefix build/tools/ltsport/,spawn.o fsutil.o util.o)
+
+tests/helpers/test-spawn: tests/helpers/test-spawn.c $(HELPER_OBJ)
+	$(CC) $(CFLAGS) $(WARN) $(GIT2_CFLAGS) -o $@ $< $(HELPER_OBJ) $(GIT2_LIBS) $(LDFLAGS)
+
 deps:
 	@sh tools/install-deps.sh
 
@@ -91,7 +97,7 @@ PAR_TESTS = $(filter-out tests/t0090-style.sh $(SERIAL_LAST),$(ALL_TESTS))
 ASAN_TESTS = $(filter-out tests/t0090-style.sh,$(wildcard tests/t00*.sh)) \
 	tests/t3010-port-eras.sh tests/t6020-repro.sh
 
-check: deps ltsport ltsport-asan
+check: deps ltsport ltsport-asan tests/helpers/test-spawn
 	$(MAKE) unit
 	prove -f tests/t0090-style.sh
 	prove -j2 -f $(PAR_TESTS)
@@ -117,6 +123,6 @@ run: deps ltsport
 	@echo "ltsport: backports are in backports/swap-race/<tree>/ (quilt series) and on the branches ltsport/swap-race/<tree> of trees/<tree>"
 
 clean:
-	rm -rf build ltsport ltsport-asan
+	rm -rf build ltsport ltsport-asan tests/helpers/test-spawn
 
 .PHONY: all check run clean deps repro unit fuzz

@@ -19,6 +19,8 @@ export GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'
 # Kernel builds keep using the user's compiler cache, whatever HOME becomes.
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export HOME="$TRASH/home" GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
+# No progress lines on stderr, so tests can check it is empty (t0080 tests them).
+export LTSPORT_QUIET=1
 mkdir -p "$HOME"
 git config --global user.name 'C O Mitter'
 git config --global user.email 'committer@example.com'

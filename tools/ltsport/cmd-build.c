@@ -5,6 +5,7 @@
 #include "util.h"
 #include "context.h"
 #include "kstage.h"
+#include "kbuild.h"
 #include "commands.h"
 
 static const char build_usage[] =
@@ -36,6 +37,16 @@ int cmd_build(int argc, char **argv)
 
 	if (ctx_start(&ctx, argc, argv, opts, build_option, &run, build_usage, 0, &ret))
 		goto out;
+	for (i = 0; i < ctx.nts; i++) {
+		const struct tree_conf *t = ctx.ts[i].conf;
+
+		if (t->toolchain && !toolchain_valid(t->toolchain)) {
+			error("%s:%d: tree %s: toolchain '%s' is not a plain program name (letters, digits, . _ + -); name the compiler, e.g. gcc-12",
+			      ctx.conf.file, conf_line_of(ctx.conf.file, "tree", t->name, "toolchain"),
+			      t->name, t->toolchain);
+			goto out;
+		}
+	}
 	ret = EXIT_ERROR;
 	for (i = 0; i < ctx.nts; i++) {
 		int rc;

@@ -18,6 +18,7 @@ static const struct option common_options[] = {
 	{ "backports", required_argument, NULL, 'b' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "wait", required_argument, NULL, 'W' },
+	{ "quiet", no_argument, NULL, 'Q' },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -53,6 +54,9 @@ static int common_option(struct ctx *ctx, int c, const char *arg)
 		return 1;
 	case 'v':
 		verbose = 1;
+		return 1;
+	case 'Q':
+		quiet = 1;
 		return 1;
 	}
 	return 0;

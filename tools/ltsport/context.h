@@ -45,7 +45,8 @@ struct ctx {
 	"  --tree NAME        only this tree (repeatable)\n" \
 	"  --backports DIR    output directory (default: backports/ beside the config)\n" \
 	"  --wait SECONDS     wait that long for a tree another run holds (default 0)\n" \
-	"  --verbose          say what is being done on long steps\n"
+	"  --verbose          say what is being done on long steps\n" \
+	"  --quiet            no progress lines\n"
 
 /* A subcommand's own options: 0 when taken, -1 when not one of its own. */
 typedef int (*cmd_option_fn)(int c, const char *arg, void *data);

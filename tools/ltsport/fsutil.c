@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * File system helpers. Every output goes to a temporary name first and is
- * renamed into place, so a killed run leaves the previous result intact.
+ * renamed into place, so a killed run leaves the previous result intact;
+ * the data and then the directory entry are synced, so a crash does too.
+ * Temporaries are registered with spawn.c, which removes them when a
+ * signal stops ltsport; what a SIGKILL left is removed by the next write.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +20,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "spawn.h"
 #include "fsutil.h"
 
 int read_file(const char *path, char **out, size_t *len)
@@ -73,15 +79,68 @@ int write_file(const char *path, const char *data, size_t len)
 	return 0;
 }
 
+/* Make a rename or a new entry in dir durable. */
+int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error("%s: cannot open the directory to sync it: %s", dir, strerror(errno));
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		error("%s: cannot sync the directory: %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * <name>.tmp.<pid> files in dir whose pid is dead: what a run killed with
+ * SIGKILL (no handler runs) left behind.
+ */
+static void remove_stale_temps(const char *dir, const char *name)
+{
+	size_t n = strlen(name);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *p = de->d_name;
+		char *end;
+		long pid;
+
+		if (strncmp(p, name, n) || strncmp(p + n, ".tmp.", 5))
+			continue;
+		pid = strtol(p + n + 5, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid() ||
+		    !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+			continue;
+		unlinkat(dirfd(d), p, 0);
+	}
+	closedir(d);
+}
+
+/* Write a temp in the same dir, fsync it, rename it into place, fsync the dir. */
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
 	char *tmp = xprintf("%s.tmp.%ld", path, (long)getpid());
-	int ret = write_file(tmp, data, len);
+	char *dir = dir_of(path);
+	int ret;
 
+	remove_stale_temps(dir, base_name(path));
+	spawn_temp_add(tmp);
+	ret = write_file(tmp, data, len);
 	if (!ret && rename(tmp, path) < 0)
 		ret = error("%s: cannot rename into place: %s", path, strerror(errno));
 	if (ret)
 		unlink(tmp);
+	spawn_temp_forget(tmp);
+	if (!ret)
+		ret = fsync_dir(dir);
+	free(dir);
 	free(tmp);
 	return ret;
 }
@@ -121,10 +180,13 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 
 int rm_rf(const char *path)
 {
-	if (!path_exists(path))
+	if (!path_exists(path)) {
+		spawn_temp_forget(path);
 		return 0;
+	}
 	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
 		return error("%s: cannot remove: %s", path, strerror(errno));
+	spawn_temp_forget(path);
 	return 0;
 }
 
@@ -168,11 +230,20 @@ char *path_join(const char *dir, const char *name)
 	return xprintf("%s/%s", dir, name);
 }
 
+/* A new directory parent/.<prefix>.XXXXXX, removed if a signal stops us. */
 char *make_temp_dir(const char *parent, const char *prefix)
 {
 	char *tmpl = xprintf("%s/.%s.XXXXXX", parent, prefix);
+	sigset_t old;
+	int made;
 
-	if (!mkdtemp(tmpl)) {
+	/* made and registered with the signals held: none falls in between */
+	spawn_hold_signals(&old);
+	made = mkdtemp(tmpl) != NULL;
+	if (made)
+		spawn_temp_add(tmpl);
+	spawn_release_signals(&old);
+	if (!made) {
 		error("%s: cannot make a temporary directory: %s", parent, strerror(errno));
 		free(tmpl);
 		return NULL;
@@ -183,15 +254,34 @@ char *make_temp_dir(const char *parent, const char *prefix)
 /*
  * Move a finished directory into place. An existing result is swapped out
  * in one step (RENAME_EXCHANGE) and only then removed, so readers see
- * either the old or the new directory, never a mix or nothing.
+ * either the old or the new directory, never a mix or nothing. The new
+ * directory's entries and the parent's are synced. tmp stays registered
+ * as a temporary until the old result it holds after a swap is gone.
  */
 int install_dir(const char *tmp, const char *dest)
 {
-	if (rename(tmp, dest) == 0)
-		return 0;
-	if (errno != ENOTEMPTY && errno != EEXIST)
-		return error("%s: cannot rename into place: %s", dest, strerror(errno));
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) < 0)
-		return error("%s: cannot swap into place: %s", dest, strerror(errno));
-	return rm_rf(tmp);
+	char *parent = dir_of(dest);
+	int ret = fsync_dir(tmp);
+
+	if (ret)
+		goto out;
+	if (rename(tmp, dest) == 0) {
+		spawn_temp_forget(tmp);
+		ret = fsync_dir(parent);
+		goto out;
+	}
+	if (errno != ENOTEMPTY && errno != EEXIST) {
+		ret = error("%s: cannot rename into place: %s", dest, strerror(errno));
+		goto out;
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) < 0) {
+		ret = error("%s: cannot swap into place: %s", dest, strerror(errno));
+		goto out;
+	}
+	ret = fsync_dir(parent);
+	if (rm_rf(tmp) < 0)
+		ret = -1;
+out:
+	free(parent);
+	return ret;
 }

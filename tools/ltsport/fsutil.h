@@ -7,6 +7,7 @@
 int read_file(const char *path, char **out, size_t *len);
 int read_file_quiet(const char *path, char **out);
 int write_file(const char *path, const char *data, size_t len);
+int fsync_dir(const char *dir);
 int write_file_atomic(const char *path, const char *data, size_t len);
 int mkdir_p(const char *path);
 int rm_rf(const char *path);

@@ -6,6 +6,8 @@
  * are kept, without the build dir's paths, so before and after compare.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,26 +21,49 @@
 #define CONFIG_TIMEOUT 600
 #define CONFIG_STAMP ".ltsport-config"
 
+/*
+ * Run a step of the build with its standard output and standard error
+ * appended to log in one stream, so the log keeps their order.
+ */
 static int run_logged(const char *const argv[], const char *cwd, int timeout_s,
 		      const char *log, int *status, int *timed_out)
 {
-	struct spawn_result res;
-	int ret;
+	struct spawn sp = { .argv = argv, .cwd = cwd, .timeout_s = timeout_s, .log = log };
+	struct spawn_status st = {0};
+	int ret = spawn_start(&sp);
 
-	ret = spawn_run(argv, cwd, timeout_s, log, &res);
-	if (res.out && *res.out) {
-		FILE *f = fopen(log, "a");
-
-		if (f) {
-			fputs(res.out, f);
-			fclose(f);
-		}
-	}
-	*status = res.status;
+	if (!ret)
+		ret = spawn_wait(&sp, &st);
+	if (ret < 0 && !st.code)
+		st.code = sp.exec_errno == ENOENT ? 127 : 126;
+	if (!ret && st.timed_out)
+		ret = error("%s: killed after its time limit of %d s; see %s", argv[0],
+			    timeout_s, log);
+	*status = st.code;
 	if (timed_out)
-		*timed_out = res.timed_out;
-	spawn_result_release(&res);
+		*timed_out = st.timed_out;
 	return ret;
+}
+
+/* A plain program name (gcc-12, clang-14, x86_64-linux-gnu-gcc-11): 1, else 0. */
+int toolchain_valid(const char *cc)
+{
+	const char *p;
+
+	if (!cc || !*cc || *cc == '-')
+		return 0;
+	for (p = cc; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+			return 0;
+	return 1;
+}
+
+static int check_toolchain(const struct kbuild *kb)
+{
+	if (toolchain_valid(kb->cc))
+		return 0;
+	return error("%s: toolchain '%s' is not a plain program name (letters, digits, . _ + -); name the compiler, e.g. gcc-12",
+		     kb->src, kb->cc ? kb->cc : "");
 }
 
 /*
@@ -114,7 +139,7 @@ int kbuild_config(struct kbuild *kb, const char *log)
 	char *key = config_key(kb);
 	int status = 0, ret = -1;
 
-	if (!key)
+	if (!key || check_toolchain(kb) < 0)
 		goto out;
 	if (config_is_current(kb, key)) {
 		ret = 0;
@@ -169,27 +194,39 @@ static void collect_diagnostics(const char *log, const char *src, struct kbuild_
 int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 		struct kbuild_result *res)
 {
-	const char *argv[32];
 	char *objarg = xprintf("O=%s", kb->obj), *ccarg = cc_arg(kb);
 	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
 	char *jobs = xprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
-	size_t n = 0, i;
+	size_t n = 0, i, nextra = 0, ntargets = 0;
+	const char **argv;
 	int status = 0, ret;
 	double t0 = now_s();
 
 	memset(res, 0, sizeof(*res));
+	if (check_toolchain(kb) < 0) {
+		res->first_error = xprintf("toolchain '%s' is not a program name", kb->cc);
+		ret = -1;
+		goto out;
+	}
+	while (kb->extra && kb->extra[nextra])
+		nextra++;
+	while (targets[ntargets])
+		ntargets++;
+	argv = xcalloc(5 + nextra + ntargets + 1, sizeof(*argv));
 	argv[n++] = "make";
 	argv[n++] = objarg;
 	argv[n++] = ccarg;
 	argv[n++] = hostcc;
 	argv[n++] = jobs;
-	for (i = 0; kb->extra && kb->extra[i] && n < ARRAY_SIZE(argv) - 1; i++)
+	for (i = 0; i < nextra; i++)
 		argv[n++] = kb->extra[i];
-	for (i = 0; targets[i] && n < ARRAY_SIZE(argv) - 1; i++)
+	for (i = 0; i < ntargets; i++)
 		argv[n++] = targets[i];
 	argv[n] = NULL;
 	unlink(log);
 	ret = run_logged(argv, kb->src, kb->timeout_s, log, &status, &res->timed_out);
+	progress_done();
+	free(argv);
 	res->seconds = now_s() - t0;
 	collect_diagnostics(log, kb->src, res);
 	res->ok = !ret && !status;
@@ -197,6 +234,7 @@ int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 		res->first_error = res->timed_out ?
 			xprintf("killed after its time limit of %d s", kb->timeout_s) :
 			xprintf("make exited with %d", status);
+out:
 	free(objarg);
 	free(ccarg);
 	free(hostcc);

@@ -27,6 +27,7 @@ struct kbuild_result {
 	double seconds;
 };
 
+int toolchain_valid(const char *cc);
 int kbuild_config(struct kbuild *kb, const char *log);
 int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 		struct kbuild_result *res);

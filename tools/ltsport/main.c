@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include "util.h"
+#include "spawn.h"
 #include "commands.h"
 
 #define LTSPORT_VERSION "0.1.0"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
+		if (spawn_signals_init() < 0)
+			return EXIT_ERROR;
 		if (git_libgit2_init() < 0)
 			return git_fail("initialising libgit2"), EXIT_ERROR;
 		ret = commands[i].fn(argc - 1, argv + 1);

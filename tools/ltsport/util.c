@@ -3,21 +3,27 @@
  * Messages and memory helpers shared by every module. Allocation failure
  * is not recoverable for a command-line tool, so the x* helpers exit.
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <ctype.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <git2.h>
 
 #include "util.h"
 
 int verbose;
+int quiet;
 
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_clear();
 	va_start(ap, fmt);
 	fputs("ltsport: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -30,6 +36,7 @@ void warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_clear();
 	va_start(ap, fmt);
 	fputs("ltsport: warning: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -37,17 +44,181 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Progress of long steps on standard error. On a terminal, one line that
+ * each step replaces (and spawn_wait() ticks once a second with the
+ * step's seconds); anywhere else, or with --verbose, a timestamped line
+ * per step and one when it is done; --quiet (or LTSPORT_QUIET=1) none.
+ * Errors, warnings and, on a terminal, standard output clear the line
+ * first, so they never run into it.
+ */
+static void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+
+enum { PROGRESS_UNSET, PROGRESS_NONE, PROGRESS_LINE, PROGRESS_PLAIN };
+
+static struct {
+	int mode;
+	char *msg;		/* the step under way, or NULL */
+	double t0;
+	long shown_s;		/* the seconds the line shows */
+} pg;
+static int line_shown;		/* read by the signal handler: __atomic */
+
+static ssize_t clearing_write(void *cookie, const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	progress_clear();
+	while (done < len) {
+		ssize_t n = write(1, buf + done, len - done);
+
+		if (n < 0)
+			return done ? (ssize_t)done : -1;
+		done += n;
+	}
+	return done;
+}
+
+/* Standard output on the same terminal clears the progress line first. */
+static void wrap_stdout(void)
+{
+	cookie_io_functions_t io = { .write = clearing_write };
+	FILE *f;
+
+	if (!isatty(1))
+		return;
+	fflush(stdout);
+	f = fopencookie(NULL, "w", io);
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IOLBF, 0);
+	stdout = f;
+}
+
+static int progress_mode(void)
+{
+	const char *env = getenv("LTSPORT_QUIET");
+
+	if (pg.mode != PROGRESS_UNSET)
+		return pg.mode;
+	if (quiet || (env && *env && strcmp(env, "0")))
+		pg.mode = PROGRESS_NONE;
+	else if (!verbose && isatty(2))
+		pg.mode = PROGRESS_LINE;
+	else
+		pg.mode = PROGRESS_PLAIN;
+	if (pg.mode == PROGRESS_LINE)
+		wrap_stdout();
+	return pg.mode;
+}
+
+static int term_width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 80;
+}
+
+static void show_line(long secs)
+{
+	char tail[32] = "";
+	int width = term_width() - 1, n;
+
+	if (secs >= 0)
+		snprintf(tail, sizeof(tail), " (%ld s)", secs);
+	n = (int)strlen(tail);
+	fprintf(stderr, "\r\033[K%.*s%s", width > n ? width - n : 0, pg.msg, tail);
+	fflush(stderr);
+	__atomic_store_n(&line_shown, 1, __ATOMIC_SEQ_CST);
+	pg.shown_s = secs;
+}
+
+static void plain_line(long secs)
+{
+	char stamp[16];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
+	if (secs >= 0)
+		fprintf(stderr, "[%s] %s (%ld s)\n", stamp, pg.msg, secs);
+	else
+		fprintf(stderr, "[%s] %s\n", stamp, pg.msg);
+}
+
+/* A new step: what it does. */
 void progress(const char *fmt, ...)
 {
+	struct sbuf sb = {0};
 	va_list ap;
 
-	if (!verbose)
+	if (progress_mode() == PROGRESS_NONE)
 		return;
 	va_start(ap, fmt);
-	fputs("ltsport: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	sbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	free(pg.msg);
+	pg.msg = sbuf_detach(&sb);
+	pg.t0 = now_s();
+	if (pg.mode == PROGRESS_LINE)
+		show_line(-1);
+	else
+		plain_line(-1);
+}
+
+/* The step is done: say how long it took. */
+void progress_done(void)
+{
+	if (progress_mode() == PROGRESS_NONE || !pg.msg)
+		return;
+	if (pg.mode == PROGRESS_LINE)
+		show_line((long)(now_s() - pg.t0));
+	else
+		plain_line((long)(now_s() - pg.t0));
+	free(pg.msg);
+	pg.msg = NULL;
+}
+
+/* 1 while a terminal line shows a step under way (worth a tick a second). */
+int progress_ticking(void)
+{
+	return pg.mode == PROGRESS_LINE && pg.msg;
+}
+
+/* Show the step's seconds so far on the terminal line. */
+void progress_tick(void)
+{
+	long secs;
+
+	if (!progress_ticking())
+		return;
+	secs = (long)(now_s() - pg.t0);
+	if (secs >= 1 && (secs != pg.shown_s || !line_shown))
+		show_line(secs);
+}
+
+/* Before other output: take the terminal line away. */
+void progress_clear(void)
+{
+	if (!line_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	__atomic_store_n(&line_shown, 0, __ATOMIC_SEQ_CST);
+}
+
+/* The same from a signal handler: write() only. */
+void progress_clear_signal(void)
+{
+	if (__atomic_load_n(&line_shown, __ATOMIC_SEQ_CST)) {
+		ssize_t n = write(2, "\r\033[K", 4);
+
+		(void)n;
+	}
 }
 
 /* Report a failed libgit2 call with the library's own reason. */

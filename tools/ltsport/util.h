@@ -17,10 +17,16 @@
 #define EXIT_ERROR	3	/* a stage could not do its work */
 
 extern int verbose;
+extern int quiet;
 
 __printf(1, 2) int error(const char *fmt, ...);
 __printf(1, 2) void warn(const char *fmt, ...);
 __printf(1, 2) void progress(const char *fmt, ...);
+void progress_done(void);
+int progress_ticking(void);
+void progress_tick(void);
+void progress_clear(void);
+void progress_clear_signal(void);
 int git_fail(const char *what);
 
 void *xmalloc(size_t size);
