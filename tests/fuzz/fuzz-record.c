@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * record_parse() on any bytes, with every record type: it must return 0
- * or -1 with a reason, and leave nothing to free after an error. Built with
- * clang -fsanitize=fuzzer it is a libFuzzer target; without it, main()
- * replays the files named on the command line (the seeds in corpora/record/).
+ * or -1 with a reason, and leave nothing to free after an error. A
+ * libFuzzer target (make fuzz); make unit replays corpora/record/ through
+ * tests/fuzz/standalone.c.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <git2.h>
 #include <json-c/json.h>
 
+#include "fuzz.h"
 #include "util.h"
-#include "fsutil.h"
 #include "results.h"
 
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return fuzz_init();
+}
 
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const enum stage_kind all[] = {
 		STAGE_PORT, STAGE_BUILD, STAGE_SPARSE, STAGE_CHECKPATCH, STAGE_REPRO,
@@ -49,22 +52,3 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
 	}
 	return 0;
 }
-
-#ifndef FUZZING_ENGINE
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		char *data = NULL;
-		size_t len = 0;
-
-		if (read_file(argv[i], &data, &len) < 0)
-			return 1;
-		LLVMFuzzerTestOneInput((const unsigned char *)data, len);
-		free(data);
-	}
-	printf("fuzz-record: %d input%s replayed\n", argc - 1, argc == 2 ? "" : "s");
-	return 0;
-}
-#endif

@@ -7,12 +7,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "util.h"
 #include "kversion.h"
 
 static void test_release(void **state)
 {
 	static const char mk[] =
-		"# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 1\n"
+		"# the top Makefile\nVERSION = 6\nPATCHLEVEL = 1\n"
 		"SUBLEVEL = 192\nEXTRAVERSION =\nNAME = Curry Ramen\n";
 	struct kversion kv;
 
@@ -50,7 +51,7 @@ static void test_not_a_kernel(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_int_equal(kversion_parse(bad[i], strlen(bad[i]), &kv), 1);
 }
 
