@@ -92,16 +92,6 @@ static const char *const backtest_names[] = {
 	[BACKTEST_FAILED] = "failed",
 };
 
-/* The names of enum verdict, for the status cache. */
-static const char *const verdict_names[] = {
-	[V_UNKNOWN] = "unknown",
-	[V_NOT_AFFECTED] = "not-affected",
-	[V_FIXED] = "fixed",
-	[V_MISSING] = "missing",
-	[V_PARTIAL] = "partial",
-	[V_ABSENT] = "absent",
-};
-
 const char *stage_name(enum stage_kind s)
 {
 	return s < STAGE__NR ? stage_names[s] : "?";

@@ -52,17 +52,7 @@ struct import {
 #define STEP_BAD	IMPORT_BAD
 
 /* error() for bad input: the same one line, and the step result that exits 2. */
-__printf(1, 2) static int bad_input(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("ltsport: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return STEP_BAD;
-}
+#define bad_input(...) (error(__VA_ARGS__), STEP_BAD)
 
 static int sys_fail(const char *path, const char *what)
 {

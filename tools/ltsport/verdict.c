@@ -24,7 +24,7 @@
 
 #define MIN_MARKER_ID 12
 
-static const char *const verdict_names[] = {
+const char *const verdict_names[V__NR] = {
 	[V_UNKNOWN] = "unknown",
 	[V_NOT_AFFECTED] = "not-affected",
 	[V_FIXED] = "fixed",

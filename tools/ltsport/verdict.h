@@ -15,7 +15,11 @@ enum verdict {
 	V_MISSING,
 	V_PARTIAL,	/* series state only */
 	V_ABSENT,	/* tree state only: no repository */
+	V__NR,
 };
+
+/* Their names, as status prints them and the status record keeps them. */
+extern const char *const verdict_names[V__NR];
 
 const char *verdict_name(enum verdict v);
 
