@@ -5,8 +5,20 @@
 #include <git2.h>
 
 /*
- * libgit2 calls on trees ltsport works on go through this module; importer.c
- * is the other one, and writes only the new repositories it creates.
+ * libgit2 on the trees ltsport works on: opening, history, diffs, applying,
+ * merging (revert, cherry-pick), refs and commits go through this module.
+ * The other callers, each for one thing of its own:
+ *	importer.c	writes the new repositories it creates
+ *	scratch.c	a scratch copy's files into an in-memory index
+ *	series.c	upstream commits of the mainline clone; parsing a diff
+ *	ladder.c	the deltas and hunks of a parsed diff
+ *	workspace.c	the result branch: its name, lookup, place on the tip
+ *	conf.c		git-config syntax (git_config_*) for stable_trees.conf
+ *	results.c	git's object hash, for the hash of a stage's inputs
+ *	verdict.c, kstage.c, port.c	a commit's parents, a tree by id, the
+ *			committer's signature
+ * Every module uses libgit2's value types (git_oid, git_commit, git_tree,
+ * git_signature) and their accessors.
  */
 
 int repo_open(struct git_repository **repo, const char *path);

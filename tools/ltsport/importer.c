@@ -26,76 +26,29 @@
 #include "util.h"
 #include "fsutil.h"
 #include "importer.h"
+#include "kversion.h"
 
 #define MAX_WORKERS	8
 #define IMPORT_NAME	"ltsport import"
 #define IMPORT_EMAIL	"ltsport@localhost"
 
-/* The value of "KEY = value" in a Makefile, or NULL. */
-static char *makefile_value(const char *mk, const char *key)
+/* 0 when mk has the version of a kernel Makefile (kversion_parse), 1 when not. */
+static int parse_version(const char *mk, size_t len, struct kernel_version *kv)
 {
-	size_t n = strlen(key);
-	const char *p = mk, *v, *end;
+	struct kversion v;
 
-	while (p) {
-		if (!strncmp(p, key, n) && p[n] && strchr(" \t=", p[n])) {
-			v = p + n + strspn(p + n, " \t");
-			if (*v == '=') {
-				v += 1 + strspn(v + 1, " \t");
-				end = v + strcspn(v, "\r\n");
-				while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-					end--;
-				return xstrndup(v, end - v);
-			}
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return NULL;
-}
-
-static int parse_number(const char *s, unsigned long *out)
-{
-	if (!s || !*s || strlen(s) > 9 || s[strspn(s, "0123456789")])
-		return -1;
-	*out = strtoul(s, NULL, 10);
-	return 0;
-}
-
-static int valid_extra(const char *s)
-{
-	return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+")] == '\0';
-}
-
-/* 0 when mk has the version of a kernel Makefile, 1 when not. */
-static int parse_version(const char *mk, struct kernel_version *kv)
-{
-	char *v = makefile_value(mk, "VERSION");
-	char *p = makefile_value(mk, "PATCHLEVEL");
-	char *s = makefile_value(mk, "SUBLEVEL");
-	char *e = makefile_value(mk, "EXTRAVERSION");
-	int ret = 1;
-
-	if (parse_number(v, &kv->version) || parse_number(p, &kv->patchlevel))
-		goto out;
-	if (s && *s && parse_number(s, &kv->sublevel))
-		goto out;
-	if (e && (strlen(e) >= sizeof(kv->extra) || !valid_extra(e)))
-		goto out;
-	snprintf(kv->extra, sizeof(kv->extra), "%s", e ? e : "");
+	if (kversion_parse(mk, len, &v) || !v.extra_plain)
+		return 1;
+	kv->version = v.version;
+	kv->patchlevel = v.patchlevel;
+	kv->sublevel = v.sublevel;
+	snprintf(kv->extra, sizeof(kv->extra), "%s", v.extra);
 	snprintf(kv->series, sizeof(kv->series), "%lu.%lu", kv->version, kv->patchlevel);
 	if (kv->sublevel)
 		snprintf(kv->str, sizeof(kv->str), "%s.%lu%s", kv->series, kv->sublevel, kv->extra);
 	else
 		snprintf(kv->str, sizeof(kv->str), "%s%s", kv->series, kv->extra);
-	ret = 0;
-out:
-	free(v);
-	free(p);
-	free(s);
-	free(e);
-	return ret;
+	return 0;
 }
 
 /*
@@ -107,13 +60,14 @@ int kernel_version_read(const char *root, struct kernel_version *kv)
 	char *path = path_join(root, "Makefile");
 	char *mk = NULL;
 	struct stat st;
+	size_t len = 0;
 	int ret = 1;
 
 	memset(kv, 0, sizeof(*kv));
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		ret = read_file(path, &mk, NULL);
+		ret = read_file(path, &mk, &len);
 		if (!ret)
-			ret = parse_version(mk, kv);
+			ret = parse_version(mk, len, kv);
 	}
 	free(mk);
 	free(path);
