@@ -247,7 +247,7 @@ static int port_tree(struct ctx *ctx, struct tree_state *ts)
 			printf("%s: nothing to port (%s)\n", ts->conf->name, verdict_name(ts->state));
 		goto out;
 	}
-	branch = xprintf("refs/heads/ltsport/%s/%s", ctx->series.name, ts->conf->name);
+	branch = xstrdup(ctx_ws_of(ctx, ts)->branch);
 	if (branch_checked_out_at(ts->repo, branch, &dest)) {
 		error("%s: %s is checked out in %s; switch to another branch first",
 		      ts->conf->name, branch, dest);

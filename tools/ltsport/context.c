@@ -15,13 +15,27 @@ static const struct option common_options[] = {
 	{ "tree", required_argument, NULL, 't' },
 	{ "backports", required_argument, NULL, 'b' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "wait", required_argument, NULL, 'W' },
 	{ "help", no_argument, NULL, 'h' },
 };
 
-/* 1 when the option was a common one, 0 when not ours. */
+static int parse_wait(struct ctx *ctx, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (!*arg || *end || v < 0 || v > 86400)
+		return error("--wait %s: want a whole number of seconds, 0 to 86400", arg);
+	ctx->wait_s = (int)v;
+	return 0;
+}
+
+/* 1 when the option was a common one, 0 when not ours, -1 when bad. */
 static int common_option(struct ctx *ctx, int c, const char *arg)
 {
 	switch (c) {
+	case 'W':
+		return parse_wait(ctx, arg) < 0 ? -1 : 1;
 	case 'c':
 		ctx->config = arg;
 		return 1;
@@ -67,8 +81,15 @@ int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *
 	int c, ret = 0;
 
 	optind = 1;
+	ctx->cmd = argv[0];
 	while (!ret && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (common_option(ctx, c, optarg))
+		int rc = common_option(ctx, c, optarg);
+
+		if (rc < 0) {
+			ret = -1;
+			break;
+		}
+		if (rc)
 			continue;
 		if (c != 'h' && c != '?' && fn && !fn(c, optarg, data))
 			continue;
@@ -94,12 +115,16 @@ int ctx_json_option(int c, const char *arg, void *data)
 }
 
 /*
- * A subcommand's start: its arguments, then the trees and the series, and
- * with verdicts set the verdicts too. Returns 0 to go on, 1 to stop with
- * *exit_code (EXIT_OK after --help, EXIT_USAGE on bad input).
+ * A subcommand's start: its arguments, then the trees, the series and
+ * their workspaces, then what flags ask for: the trees' locks (CTX_LOCK),
+ * the verdicts (CTX_VERDICTS). Returns 0 to go on, 1 to stop with
+ * *exit_code: EXIT_OK after --help, EXIT_USAGE on bad input (nothing was
+ * written), EXIT_ERROR when a lock or the verdicts could not be had. On 0,
+ * *exit_code is EXIT_USAGE again, for the command's own checks of its input.
  */
 int ctx_start(struct ctx *ctx, int argc, char **argv, const struct option *extra,
-	      cmd_option_fn fn, void *data, const char *usage, int verdicts, int *exit_code)
+	      cmd_option_fn fn, void *data, const char *usage, unsigned int flags,
+	      int *exit_code)
 {
 	*exit_code = EXIT_USAGE;
 	switch (ctx_parse_args(ctx, argc, argv, extra, fn, data, usage)) {
@@ -109,7 +134,15 @@ int ctx_start(struct ctx *ctx, int argc, char **argv, const struct option *extra
 	case -1:
 		return 1;
 	}
-	return ctx_setup(ctx) < 0 || (verdicts && ctx_verdicts(ctx) < 0);
+	if (ctx_setup(ctx) < 0)
+		return 1;
+	*exit_code = EXIT_ERROR;
+	if ((flags & CTX_LOCK) && ctx_lock(ctx) < 0)
+		return 1;
+	if ((flags & CTX_VERDICTS) && ctx_verdicts(ctx) < 0)
+		return 1;
+	*exit_code = EXIT_USAGE;
+	return 0;
 }
 
 static int wanted(struct ctx *ctx, const char *name)
@@ -148,18 +181,28 @@ static int open_mainline(struct ctx *ctx)
 	return rc < 0 ? -1 : 0;
 }
 
+/* The workspaces first: every name is checked before a tree is opened. */
 static int open_trees(struct ctx *ctx)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	ctx->ts = xcalloc(ctx->conf.nr, sizeof(*ctx->ts));
+	ctx->ws = xcalloc(ctx->conf.nr, sizeof(*ctx->ws));
 	for (i = 0; i < ctx->conf.nr; i++) {
 		struct tree_conf *t = &ctx->conf.trees[i];
 
 		if (!wanted(ctx, t->name))
 			continue;
-		if (tree_open(&ctx->ts[ctx->nts++], t, ctx->conf.file) < 0)
+		ctx->nws = ++n;
+		if (ws_init(&ctx->ws[n - 1], t, ctx->conf.file, ctx->series.name,
+			    ctx->series.dir, ctx->root) < 0)
 			return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (tree_open(&ctx->ts[i], ctx->ws[i].conf, ctx->conf.file) < 0)
+			return -1;
+		ctx->nts++;
+		ws_attach(&ctx->ws[i], &ctx->ts[i], &ctx->series);
 	}
 	return 0;
 }
@@ -179,13 +222,27 @@ int ctx_setup(struct ctx *ctx)
 		return -1;
 	ret = series_load(&ctx->series, sdir);
 	free(sdir);
-	if (ret < 0 || open_mainline(ctx) < 0 ||
-	    series_load_bodies(&ctx->series, ctx->mainline) < 0 || open_trees(ctx) < 0)
+	if (ret < 0)
 		return -1;
 	if (ctx->backports)
-		ctx->out_dir = xprintf("%s/%s", ctx->backports, ctx->series.name);
+		ctx->root = xstrdup(ctx->backports);
 	else
-		ctx->out_dir = xprintf("%s/backports/%s", ctx->conf.dir, ctx->series.name);
+		ctx->root = path_join(ctx->conf.dir, "backports");
+	ctx->out_dir = xprintf("%s/%s", ctx->root, ctx->series.name);
+	if (open_mainline(ctx) < 0 || series_load_bodies(&ctx->series, ctx->mainline) < 0 ||
+	    open_trees(ctx) < 0)
+		return -1;
+	return 0;
+}
+
+/* Every present tree's lock, in the order of the config: held until release. */
+int ctx_lock(struct ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nts; i++)
+		if (ctx->ts[i].repo && ws_lock(&ctx->ws[i], ctx->cmd, ctx->wait_s) < 0)
+			return -1;
 	return 0;
 }
 
@@ -201,10 +258,18 @@ int ctx_verdicts(struct ctx *ctx)
 	return 0;
 }
 
+struct tree_ws *ctx_ws_of(struct ctx *ctx, const struct tree_state *ts)
+{
+	return &ctx->ws[ts - ctx->ts];
+}
+
 void ctx_release(struct ctx *ctx)
 {
 	size_t i;
 
+	for (i = 0; i < ctx->nws; i++)
+		ws_release(&ctx->ws[i]);
+	free(ctx->ws);
 	for (i = 0; i < ctx->nts; i++)
 		tree_state_release(&ctx->ts[i], ctx->series.nr);
 	free(ctx->ts);
@@ -215,4 +280,5 @@ void ctx_release(struct ctx *ctx)
 	series_release(&ctx->series);
 	conf_release(&ctx->conf);
 	free(ctx->out_dir);
+	free(ctx->root);
 }

@@ -94,21 +94,7 @@ static int quick_targets(struct tree_build *tb, git_tree *before, git_tree *afte
  */
 int find_ported(struct ctx *ctx, struct tree_state *ts, git_commit **out)
 {
-	char *ref = xprintf("refs/heads/ltsport/%s/%s", ctx->series.name, ts->conf->name);
-	git_oid id;
-	int ret = 0;
-
-	*out = NULL;
-	if (git_reference_name_to_id(&id, ts->repo, ref) == 0) {
-		if (git_commit_lookup(out, ts->repo, &id) < 0)
-			ret = git_fail(ref);
-		else
-			ret = git_graph_descendant_of(ts->repo, &id, git_commit_id(ts->tip)) == 1 ?
-			      1 : 2;
-	}
-	git_error_clear();
-	free(ref);
-	return ret;
+	return ws_find_ported(ctx_ws_of(ctx, ts), out);
 }
 
 static int find_after(struct tree_build *tb)

@@ -18,6 +18,8 @@
 #include "gitops.h"
 #include "fsutil.h"
 #include "cocci.h"
+#include "kversion.h"
+#include "tristate.h"
 #include "verdict.h"
 
 #define MIN_MARKER_ID 12
@@ -36,40 +38,19 @@ const char *verdict_name(enum verdict v)
 	return verdict_names[v];
 }
 
-static int makefile_number(const char *mk, const char *key, int *out)
-{
-	const char *p = mk;
-	size_t n = strlen(key);
-
-	while (p && *p) {
-		if (!strncmp(p, key, n)) {
-			const char *q = p + n;
-
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == '=')
-				return sscanf(q + 1, "%d", out) == 1 ? 0 : -1;
-		}
-		p = strchr(p, '\n');
-		p = p ? p + 1 : NULL;
-	}
-	return -1;
-}
-
 static void read_version(struct tree_state *ts, git_tree *tree)
 {
-	char *mk = NULL, *ev;
+	struct kversion kv;
+	char *mk = NULL;
 
 	if (read_blob_at(ts->repo, tree, "Makefile", &mk))
 		return;
-	ts->has_version = !makefile_number(mk, "VERSION", &ts->version[0]) &&
-			  !makefile_number(mk, "PATCHLEVEL", &ts->version[1]);
-	if (makefile_number(mk, "SUBLEVEL", &ts->version[2]))
-		ts->version[2] = 0;
-	ev = strstr(mk, "\nEXTRAVERSION");
-	if (ev) {
-		ev = strchr(ev, '=');
-		ts->rc = ev && ev[strspn(ev + 1, " \t") + 1] != '\n';
+	if (!kversion_parse(mk, strlen(mk), &kv)) {
+		ts->has_version = 1;
+		ts->version[0] = (int)kv.version;
+		ts->version[1] = (int)kv.patchlevel;
+		ts->version[2] = (int)kv.sublevel;
+		ts->rc = kv.extra[0] != '\0';
 	}
 	free(mk);
 }
@@ -255,10 +236,8 @@ static void decide(struct patch_verdict *pv, enum verdict v, char *evidence)
 	pv->evidence = evidence;
 }
 
-enum affected { AFF_UNKNOWN, AFF_YES, AFF_NO };
-
 /* Whether the bug the patch fixes is in the tree, and why. */
-static enum affected affectedness(struct tree_state *ts, struct series *s, size_t i,
+static enum tristate affectedness(struct tree_state *ts, struct series *s, size_t i,
 				  struct marker_scan *m, char **why)
 {
 	struct series_patch *p = &s->patches[i];
@@ -268,7 +247,7 @@ static enum affected affectedness(struct tree_state *ts, struct series *s, size_
 
 	if (!p->fixes) {
 		*why = xstrdup("no Fixes: target: assumed affected");
-		return AFF_YES;
+		return TRI_YES;
 	}
 	if (dep) {
 		struct patch_verdict *dv = &ts->pv[dep - s->patches];
@@ -276,18 +255,18 @@ static enum affected affectedness(struct tree_state *ts, struct series *s, size_
 		*why = xprintf("series: fixes %.12s, which is %s here", dep->upstream,
 			       verdict_name(dv->v));
 		if (dv->v == V_FIXED || dv->v == V_MISSING)
-			return AFF_YES;
-		return dv->v == V_NOT_AFFECTED ? AFF_NO : AFF_UNKNOWN;
+			return TRI_YES;
+		return dv->v == V_NOT_AFFECTED ? TRI_NO : TRI_UNKNOWN;
 	}
 	if (commit_exists(ts->repo, p->fixes, &fid) &&
 	    is_ancestor(ts->repo, &fid, git_commit_id(ts->tip))) {
 		*why = xprintf("history: Fixes: target %s is an ancestor of %s", p->fixes,
 			       ts->conf->ref);
-		return AFF_YES;
+		return TRI_YES;
 	}
 	if (m->fixes_marker[i]) {
 		*why = xstrdup(m->fixes_marker[i]);
-		return AFF_YES;
+		return TRI_YES;
 	}
 	if (ts->has_version && !parse_release(p->fixes_release, &maj, &min)) {
 		int c = cmp_release(ts, maj, min);
@@ -295,10 +274,10 @@ static enum affected affectedness(struct tree_state *ts, struct series *s, size_
 		*why = xprintf("version: %d.%d.%d is %s %s, which introduced %s",
 			       ts->version[0], ts->version[1], ts->version[2],
 			       c < 0 ? "older than" : "at or after", p->fixes_release, p->fixes);
-		return c < 0 ? AFF_NO : AFF_YES;
+		return c < 0 ? TRI_NO : TRI_YES;
 	}
 	*why = xstrdup("neither history nor version tells whether the bug is present");
-	return AFF_UNKNOWN;
+	return TRI_UNKNOWN;
 }
 
 enum content { C_NONE, C_FIXED, C_APPLIES, C_NEITHER };
@@ -376,7 +355,7 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 	struct series_patch *p = &s->patches[i];
 	struct patch_verdict *pv = &ts->pv[i];
 	char *aff_why = NULL, *content_ev = NULL;
-	enum affected aff;
+	enum tristate aff;
 	enum content content;
 	git_oid uid;
 	int maj, min;
@@ -404,7 +383,7 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 		return;
 	}
 	aff = affectedness(ts, s, i, m, &aff_why);
-	if (aff == AFF_NO) {
+	if (aff == TRI_NO) {
 		decide(pv, V_NOT_AFFECTED, aff_why);
 		free(content_ev);
 		return;
@@ -420,7 +399,7 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 	if (content_ev)
 		add_note(pv, content_ev);
 	free(content_ev);
-	if (aff == AFF_YES && ts->has_version && !ts->rc &&
+	if (aff == TRI_YES && ts->has_version && !ts->rc &&
 	    !parse_release(p->release, &maj, &min) && cmp_release(ts, maj, min) >= 0) {
 		decide(pv, V_FIXED, xprintf("version: %d.%d is at or after %s, the first release with the fix",
 					    ts->version[0], ts->version[1], p->release));
@@ -428,7 +407,7 @@ static void verdict_patch(struct tree_state *ts, struct series *s, size_t i,
 		free(aff_why);
 		return;
 	}
-	if (aff == AFF_YES && ts->history) {
+	if (aff == TRI_YES && ts->history) {
 		decide(pv, V_MISSING, xprintf("history: no commit since %s carries a marker for %.12s",
 					      ts->conf->base, p->upstream));
 		add_note(pv, aff_why);
