@@ -128,10 +128,11 @@ static int set_repro_entry(struct series *s, const char *file, int line, const c
 	char **field = !strcmp(key, "dir") ? &r->dir :
 		       !strcmp(key, "instrument") ? &r->instrument :
 		       !strcmp(key, "files") ? &r->files :
-		       !strcmp(key, "cmdline") ? &r->cmdline : NULL;
+		       !strcmp(key, "cmdline") ? &r->cmdline :
+		       !strcmp(key, "counters") ? &r->counters : NULL;
 
 	if (!field)
-		return error("%s:%d: unknown key '%s' in [repro]; known: dir, instrument, files, cmdline",
+		return error("%s:%d: unknown key '%s' in [repro]; known: dir, instrument, files, cmdline, counters",
 			     file, line, key);
 	if (!value || !*value)
 		return error("%s:%d: [repro] %s is empty; give it a value or remove the line",
@@ -538,6 +539,7 @@ void series_release(struct series *s)
 	free(s->repro.instrument);
 	free(s->repro.files);
 	free(s->repro.cmdline);
+	free(s->repro.counters);
 	free(s->name);
 	free(s->dir);
 	memset(s, 0, sizeof(*s));
