@@ -34,7 +34,7 @@ tinyconfig | olddefconfig) mkdir -p "$o" && echo CONFIG_SWAP=y >"$o/.config" ;;
 bzImage)
 	if [ -n "${FAKE_BUILD_FAIL:-}" ]; then
 		echo "mm/memory.c:1:1: error: fake failure" >&2
-		exit 2
+		exit "${FAKE_BUILD_EXIT:-2}"
 	fi
 	mkdir -p "$o/arch/x86/boot" &&
 	{
@@ -244,6 +244,14 @@ test_expect_success 'a kernel that does not build: not run, with the first error
 	FAKE_BUILD_FAIL=1 lt repro --tree shipped --accel tcg &&
 	test "$(cat rc)" = 0 &&
 	grep -q "^shipped: repro: not run: the before kernel does not build: mm/memory.c:1:1: error: fake failure (see .*repro-build-before.log)$" out
+'
+
+test_expect_success 'a kernel build that cannot run (exit 127): exit 3 with the cause, results kept' '
+	cp backports/swap-race/shipped/repro.json kept.json &&
+	FAKE_BUILD_FAIL=1 FAKE_BUILD_EXIT=127 lt repro --tree shipped --accel tcg &&
+	cat out err && test "$(cat rc)" = 3 &&
+	grep -q "^ltsport: make: not found" err && ! grep -q "^shipped: repro:" out &&
+	test_cmp_files kept.json backports/swap-race/shipped/repro.json
 '
 
 test_expect_success 'a tree that needs the series but has no ported branch: not run' '
