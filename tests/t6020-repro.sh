@@ -34,7 +34,7 @@ tinyconfig | olddefconfig) mkdir -p "$o" && echo CONFIG_SWAP=y >"$o/.config" ;;
 bzImage)
 	if [ -n "${FAKE_BUILD_FAIL:-}" ]; then
 		echo "mm/memory.c:1:1: error: fake failure" >&2
-		exit 2
+		exit "${FAKE_BUILD_EXIT:-2}"
 	fi
 	mkdir -p "$o/arch/x86/boot" &&
 	{
@@ -223,10 +223,35 @@ test_expect_success 'a kernel without the instrumentation is not a proof' '
 	grep -q "^shipped: repro: not proven: the before kernel is not instrumented$" out
 '
 
+test_expect_success 'the counters a result shows are the series'"'"' ([repro] counters =)' '
+	cp -r "$TOP/series/swap-race" ctr &&
+	sed -i "s|\.\./\.\./|$TOP/|" ctr/series.conf &&
+	sed -i "s/^\tcounters = .*/\tcounters = loss misloads misload|misloads, clean pswpout page|pages swapped out/" \
+		ctr/series.conf &&
+	run_ltsport repro --series "$PWD/ctr" --tree shipped --accel tcg &&
+	cat out err && test "$(cat rc)" = 0 &&
+	grep -q "^shipped: before (.*): reproduced: 1 misload in 3 rounds, first after 2.4 s$" out &&
+	grep -q "^shipped: after (.*): no loss in 50 rounds, 60.0 s (1000 pages swapped out)$" out &&
+	grep -q "^shipped: repro: proven: " out &&
+	j=backports/swap-race/shipped/repro.json &&
+	test "$(jq -r ".after.counters[] | select(.name == \"pageout\") | .value" $j)" = madvise &&
+	test "$(jq -r ".before.counters[] | select(.name == \"lost\") | .value" $j)" = 12 &&
+	test "$(jq -r .before.lost $j)" = 12 && test "$(jq -r .outcome $j)" = done &&
+	test "$(jq -r .tip $j)" = "$(git -C shipped rev-parse HEAD)"
+'
+
 test_expect_success 'a kernel that does not build: not run, with the first error' '
 	FAKE_BUILD_FAIL=1 lt repro --tree shipped --accel tcg &&
 	test "$(cat rc)" = 0 &&
 	grep -q "^shipped: repro: not run: the before kernel does not build: mm/memory.c:1:1: error: fake failure (see .*repro-build-before.log)$" out
+'
+
+test_expect_success 'a kernel build that cannot run (exit 127): exit 3 with the cause, results kept' '
+	cp backports/swap-race/shipped/repro.json kept.json &&
+	FAKE_BUILD_FAIL=1 FAKE_BUILD_EXIT=127 lt repro --tree shipped --accel tcg &&
+	cat out err && test "$(cat rc)" = 3 &&
+	grep -q "^ltsport: make: not found" err && ! grep -q "^shipped: repro:" out &&
+	test_cmp_files kept.json backports/swap-race/shipped/repro.json
 '
 
 test_expect_success 'a tree that needs the series but has no ported branch: not run' '
@@ -264,6 +289,9 @@ test_expect_success 'bad input: one error naming the option or the file, exit 2,
 	printf "[repro]\n\tdir = x\n\tdelay = 1\n" >>norepro/series.conf &&
 	run_ltsport repro --series "$PWD/norepro" --tree shipped && test "$(cat rc)" = 2 &&
 	grep -q "norepro/series.conf:[0-9]*: unknown key .delay. in \[repro\]" err &&
+	sed -i "s/^\tcounters = .*/\tcounters = loss lost, clean/" ctr/series.conf &&
+	run_ltsport repro --series "$PWD/ctr" --tree shipped && test "$(cat rc)" = 2 &&
+	grep -q "^ltsport: .*ctr/series.conf:[0-9]*: \[repro\] counters: .loss lost.: want <loss|clean> <counter> <words>" err &&
 	test ! -e backports/swap-race/shipped
 '
 

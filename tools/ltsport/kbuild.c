@@ -107,7 +107,8 @@ static char *config_key(const struct kbuild *kb)
 
 	if (read_file(kb->fragment, &frag, NULL) < 0)
 		return NULL;
-	key = xprintf("cc %s\nsources %s\n%s", kb->cc, kb->key ? kb->key : "-", frag);
+	key = xprintf("cc %s\narch %s\nsources %s\n%s", kb->cc, kb->arch ? kb->arch : "-",
+		      kb->key ? kb->key : "-", frag);
 	free(frag);
 	return key;
 }
@@ -125,6 +126,26 @@ static int config_is_current(const struct kbuild *kb, const char *key)
 	return same;
 }
 
+/* ARCH=<arch> when the tree names one, else "" (dropped from argv). */
+static char *arch_arg(const struct kbuild *kb)
+{
+	return kb->arch ? xprintf("ARCH=%s", kb->arch) : xstrdup("");
+}
+
+/* make -s O= [ARCH=] CC= HOSTCC= target: argv has room for 8 */
+static void config_argv(const char **argv, char *const words[4], const char *target)
+{
+	size_t i, n = 0;
+
+	argv[n++] = "make";
+	argv[n++] = "-s";
+	for (i = 0; i < 4; i++)
+		if (*words[i])
+			argv[n++] = words[i];
+	argv[n++] = target;
+	argv[n] = NULL;
+}
+
 /* tinyconfig + fragment, unless the stamp says .config was made from the same. */
 int kbuild_config(struct kbuild *kb, const char *log)
 {
@@ -132,13 +153,15 @@ int kbuild_config(struct kbuild *kb, const char *log)
 	char *stamp = path_join(kb->obj, CONFIG_STAMP);
 	char *merge = path_join(kb->src, "scripts/kconfig/merge_config.sh");
 	char *objarg = xprintf("O=%s", kb->obj), *ccarg = cc_arg(kb);
-	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
-	const char *const tiny[] = { "make", "-s", objarg, ccarg, hostcc, "tinyconfig", NULL };
+	char *hostcc = xprintf("HOSTCC=%s", kb->cc), *archarg = arch_arg(kb);
+	char *const words[4] = { objarg, archarg, ccarg, hostcc };
 	const char *const merged[] = { "sh", merge, "-m", "-O", kb->obj, cfg, kb->fragment, NULL };
-	const char *const olddef[] = { "make", "-s", objarg, ccarg, hostcc, "olddefconfig", NULL };
+	const char *tiny[8], *olddef[8];
 	char *key = config_key(kb);
 	int status = 0, ret = -1;
 
+	config_argv(tiny, words, "tinyconfig");
+	config_argv(olddef, words, "olddefconfig");
 	if (!key || check_toolchain(kb) < 0)
 		goto out;
 	if (config_is_current(kb, key)) {
@@ -153,8 +176,9 @@ int kbuild_config(struct kbuild *kb, const char *log)
 		ret = run_logged(merged, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
 	if (!ret && !status)
 		ret = run_logged(olddef, kb->src, CONFIG_TIMEOUT, log, &status, NULL);
+	/* a tree or toolchain that cannot configure is a result: the log says why */
 	if (!ret && status)
-		ret = error("%s: configuring failed (exit %d); see %s", kb->src, status, log);
+		ret = 1;
 	if (!ret)
 		ret = write_file_atomic(stamp, key, strlen(key));
 out:
@@ -165,6 +189,7 @@ out:
 	free(objarg);
 	free(ccarg);
 	free(hostcc);
+	free(archarg);
 	return ret;
 }
 
@@ -196,7 +221,7 @@ int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 {
 	char *objarg = xprintf("O=%s", kb->obj), *ccarg = cc_arg(kb);
 	char *hostcc = xprintf("HOSTCC=%s", kb->cc);
-	char *jobs = xprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	char *jobs = xprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN)), *archarg = arch_arg(kb);
 	size_t n = 0, i, nextra = 0, ntargets = 0;
 	const char **argv;
 	int status = 0, ret;
@@ -212,9 +237,11 @@ int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 		nextra++;
 	while (targets[ntargets])
 		ntargets++;
-	argv = xcalloc(5 + nextra + ntargets + 1, sizeof(*argv));
+	argv = xcalloc(6 + nextra + ntargets + 1, sizeof(*argv));
 	argv[n++] = "make";
 	argv[n++] = objarg;
+	if (*archarg)
+		argv[n++] = archarg;
 	argv[n++] = ccarg;
 	argv[n++] = hostcc;
 	argv[n++] = jobs;
@@ -239,6 +266,7 @@ out:
 	free(ccarg);
 	free(hostcc);
 	free(jobs);
+	free(archarg);
 	return ret && !res->timed_out ? -1 : 0;
 }
 

@@ -11,6 +11,7 @@ struct kbuild {
 	const char *src;
 	const char *obj;
 	const char *cc;		/* gcc-12, gcc-11, clang-14, ... */
+	const char *arch;	/* make ARCH=, NULL: the host's */
 	const char *fragment;	/* tools/kconfig/... (absolute) */
 	const char *key;	/* what the sources are, for the config stamp */
 	const char *const *extra;	/* more make arguments, e.g. C=2 CHECK=sparse */
@@ -28,6 +29,7 @@ struct kbuild_result {
 };
 
 int toolchain_valid(const char *cc);
+/* 0 when configured, 1 when configuring failed (see log), -1 on error. */
 int kbuild_config(struct kbuild *kb, const char *log);
 int kbuild_make(struct kbuild *kb, const char *const targets[], const char *log,
 		struct kbuild_result *res);

@@ -6,36 +6,37 @@
 
 #include "kbuild.h"
 
-struct ctx;
-struct tree_state;
-
-struct build_run {
-	const char *name;		/* "build" or "sparse": logs and result file */
-	int quick;			/* prepare and the touched objects only */
-	const char *const *extra;	/* more make arguments */
-};
+struct tree_ws;
 
 /*
- * A tree's kernel work place, shared by build, check and repro:
- * backports/.work/<tree>/ with one source dir (written from any git tree,
- * incrementally) and one object dir, so switching between the kernels of
- * one tree recompiles only what differs.
+ * A tree's kernel work place, shared by build, check and repro: the work
+ * dir's one source dir (written from any git tree, incrementally) and one
+ * object dir, so switching between the kernels of one tree recompiles only
+ * what differs. Every path comes from the workspace.
  */
 struct kstage {
-	struct tree_state *ts;
-	char *work;
-	char *src;
-	char *obj;
+	struct tree_ws *ws;
+	char *src;			/* ws_path(WS_SRC) */
+	char *obj;			/* ws_path(WS_OBJ) */
 	char key[GIT_OID_HEXSZ + 1];	/* the tip: what the config is made on */
 	struct kbuild kb;
 };
 
-int find_ported(struct ctx *ctx, struct tree_state *ts, git_commit **out);
-int kstage_open(struct kstage *ks, struct ctx *ctx, struct tree_state *ts);
+/*
+ * Bad input before any work: the tree builds kernels only with a kconfig =
+ * fragment and an arch it knows the image of. -1 with one error naming
+ * conffile and the tree's line.
+ */
+int kstage_conf_check(const struct tree_ws *ws, const char *conffile);
+/* The work dir made, the toolchain and fragment of the tree's conf. */
+int kstage_open(struct kstage *ks, struct tree_ws *ws);
+/* A git tree's files into src: only those that differ from what it holds. */
 int kstage_checkout(struct kstage *ks, git_tree *tree);
+/*
+ * Configure on what src holds now. A tree or toolchain that cannot even
+ * configure is a result, not our error: *failure says so, 0 is returned.
+ */
 int kstage_config(struct kstage *ks, char **failure);
 void kstage_release(struct kstage *ks);
-
-int build_tree(struct ctx *ctx, struct tree_state *ts, const struct build_run *run);
 
 #endif

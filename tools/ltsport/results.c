@@ -182,6 +182,13 @@ static const struct rec_field checkpatch_fields[] = {
 	F(struct checkpatch_result, upstream_too, "upstream_too", RF_INT, RF_REQUIRED),
 	F(struct checkpatch_result, not_counted, "not_counted", RF_INT, RF_REQUIRED),
 	F(struct checkpatch_result, log, "log", RF_STRING, RF_NULLABLE),
+	F(struct checkpatch_result, why, "why", RF_STRING, RF_NULLABLE),
+	F_END
+};
+
+static const struct rec_field repro_counter_fields[] = {
+	F(struct repro_counter, name, "name", RF_STRING, RF_REQUIRED),
+	F(struct repro_counter, value, "value", RF_STRING, RF_REQUIRED),
 	F_END
 };
 
@@ -200,6 +207,9 @@ static const struct rec_field repro_side_fields[] = {
 	F(struct repro_side, init_s, "init_s", RF_DOUBLE, RF_REQUIRED),
 	F(struct repro_side, wall_s, "wall_s", RF_DOUBLE, RF_REQUIRED),
 	F(struct repro_side, log, "log", RF_STRING, RF_REQUIRED),
+	F(struct repro_side, tail, "tail", RF_STRING, RF_NULLABLE),
+	F_ARRAY(struct repro_side, counters, ncounters, "counters", struct repro_counter,
+		repro_counter_fields, 0),
 	F_END
 };
 

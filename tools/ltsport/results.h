@@ -103,10 +103,16 @@ struct checkpatch_result {
 	int warnings;
 	int upstream_too;		/* findings upstream's patch has too */
 	int not_counted;		/* the stable header line, a missing upstream message */
-	char *log;			/* checkpatch.log */
+	char *log;			/* checkpatch.log; NULL when it did not run */
+	char *why;			/* NULL, or why checkpatch did not run */
 };
 
-/* repro.json (cmd-repro.c) */
+/* repro.json (stage-repro.c) */
+struct repro_counter {
+	char *name;			/* a word of the result line, by its key */
+	char *value;
+};
+
 struct repro_side {
 	int present;			/* the side was in the record */
 	char *how;
@@ -123,6 +129,9 @@ struct repro_side {
 	double init_s;
 	double wall_s;
 	char *log;			/* "" when not booted */
+	char *tail;			/* NULL, or the console's last lines without a result */
+	struct repro_counter *counters;	/* every counter of the result line */
+	size_t ncounters;
 };
 
 struct repro_result {

@@ -180,10 +180,11 @@ static int set_repro_entry(struct sconf_text *st, int line, const char *key,
 	char **field = !strcmp(key, "dir") ? &r->dir :
 		       !strcmp(key, "instrument") ? &r->instrument :
 		       !strcmp(key, "files") ? &r->files :
-		       !strcmp(key, "cmdline") ? &r->cmdline : NULL;
+		       !strcmp(key, "cmdline") ? &r->cmdline :
+		       !strcmp(key, "counters") ? &r->counters : NULL;
 
 	if (!field)
-		return error("%s:%d: unknown key '%s' in [repro]; known: dir, instrument, files, cmdline",
+		return error("%s:%d: unknown key '%s' in [repro]; known: dir, instrument, files, cmdline, counters",
 			     st->file, line, key);
 	if (check_value(st, "repro", NULL, key, line, !!*field, value))
 		return -1;
@@ -937,6 +938,7 @@ void series_release(struct series *s)
 	free(s->repro.instrument);
 	free(s->repro.files);
 	free(s->repro.cmdline);
+	free(s->repro.counters);
 	free(s->name);
 	free(s->dir);
 	memset(s, 0, sizeof(*s));

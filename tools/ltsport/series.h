@@ -32,6 +32,7 @@ struct series_repro {
 	char *instrument;	/* semantic patch for the reproducer kernels */
 	char *files;		/* the files it changes */
 	char *cmdline;		/* kernel command line words for the guest */
+	char *counters;		/* what a result shows: "<result> <name> <words>, ..." */
 };
 
 struct series {

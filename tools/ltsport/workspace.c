@@ -267,3 +267,8 @@ void ws_release(struct tree_ws *ws)
 	memset(ws, 0, sizeof(*ws));
 	ws->lock.fd = -1;
 }
+
+char *ws_shared_path(const struct tree_ws *ws, const char *name)
+{
+	return xprintf("%s/.work/%s", ws->root, name);
+}

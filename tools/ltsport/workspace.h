@@ -90,4 +90,7 @@ int ws_find_ported(struct tree_ws *ws, git_commit **out);
 
 void ws_release(struct tree_ws *ws);
 
+/* backports/.work/<name>: what the trees of a run share (repro's guest). */
+char *ws_shared_path(const struct tree_ws *ws, const char *name);
+
 #endif
