@@ -148,7 +148,8 @@ test_expect_success 'make does not read our standard input, even when it stays o
 	rc=$(cat rc)
 	exec 8>&-
 	test "$rc" = 0 &&
-	test "$(cat "$FAKE_DIR/stdin.rc")" = 0
+	test "$(cat "$FAKE_DIR/stdin.rc")" = 0 &&
+	cp backports/test-race/t/build.json build.json.first
 '
 
 test_expect_success 'a toolchain that is not a program name: exit 2, the tree named, nothing built' '
