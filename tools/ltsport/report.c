@@ -312,10 +312,9 @@ static void junit_case(struct sbuf *sb, const struct report *rp, const struct re
 		free(msg);
 		free(body);
 	}
-	if (!tag && c->text) {
+	if (!strcmp(st, "PASS") && c->text) {
 		body = xml_escape(c->text);
-		sbuf_addf(sb, "      <system-out>%s%s</system-out>\n", body,
-			  c->stale && c->load == REC_OK ? " (STALE)" : "");
+		sbuf_addf(sb, "      <system-out>%s</system-out>\n", body);
 		free(body);
 	}
 	sbuf_adds(sb, "    </testcase>\n");
@@ -409,6 +408,20 @@ static struct json_object *kcidb_misc(const struct report_row *r, enum stage_kin
 	return m;
 }
 
+/* A file:// URL of an absolute path, when it needs no escaping; else NULL. */
+static char *file_url(const char *path)
+{
+	const char *p;
+
+	if (!path || *path != '/')
+		return NULL;
+	for (p = path; *p; p++)
+		if (!strchr("/._-+", *p) && !(*p >= 'a' && *p <= 'z') &&
+		    !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9'))
+			return NULL;
+	return xprintf("file://%s", path);
+}
+
 /* A URL KCIDB takes: https:// only, the first word of "URL BRANCH". */
 static char *https_url(const char *upstream, const char **branch)
 {
@@ -468,6 +481,7 @@ static struct json_object *kcidb_build(const struct report *rp, const struct rep
 	const struct build_result *b = &r->build;
 	struct json_object *o = json_object_new_object(), *m;
 	const char *st = report_status(r, STAGE_BUILD);
+	char *url;
 
 	json_object_object_add(o, "id", kcidb_id(rp, r, after ? "build:after" : "build:before"));
 	json_object_object_add(o, "checkout_id", kcidb_id(rp, r, NULL));
@@ -484,6 +498,10 @@ static struct json_object *kcidb_build(const struct report *rp, const struct rep
 			add_str(o, "compiler", b->toolchain);
 		if (b->mode)
 			add_str(o, "config_name", b->mode);
+		url = file_url(c->log);
+		if (url)
+			add_str(o, "log_url", url);
+		free(url);
 		if (b->first_error && *b->first_error && !strcmp(st, "FAIL"))
 			add_str(o, "log_excerpt", b->first_error);
 	}
