@@ -9,69 +9,41 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #include "util.h"
 #include "context.h"
+#include "fsutil.h"
 #include "results.h"
+#include "report.h"
 #include "commands.h"
 
 static const char report_usage[] =
 	"usage: ltsport report [options]\n"
-	"  --json             one JSON object per tree\n"
+	"  --format FORMAT    text (default), json, markdown, junit or kcidb (KCIDB 5.3)\n"
+	"  --json             the same as --format json\n"
+	"  -o, --output FILE  write the report to FILE (atomically), not to stdout\n"
+	"  --origin NAME      the KCIDB origin: [a-z0-9_]+ (default: ltsport)\n"
 	COMMON_USAGE;
 
-/* The stages a row shows, in its order. */
-static const enum stage_kind shown[] = {
-	STAGE_PORT, STAGE_BUILD, STAGE_SPARSE, STAGE_CHECKPATCH, STAGE_REPRO, STAGE_BACKTEST,
+#define shown report_stages
+
+struct report_opts {
+	const char *format;
+	const char *output;
+	const char *origin;
+	int json;
 };
 
-struct cell {
-	enum rec_load load;
-	int stale;
-	char *why;			/* corrupt: the file and the reason */
-	char *text;
-	char inputs[INPUTS_HEXSZ + 1];	/* what the stage would read now */
-};
-
-struct row {
-	struct tree_ws *ws;
-	struct port_result port;
-	struct build_result build, sparse;
-	struct checkpatch_result checkpatch;
-	struct repro_result repro;
-	struct backtest_result backtest;
-	struct cell cells[STAGE__NR];
-	char *action;
-};
-
-static void *record_of(struct row *r, enum stage_kind s)
-{
-	switch (s) {
-	case STAGE_PORT:
-		return &r->port;
-	case STAGE_BUILD:
-		return &r->build;
-	case STAGE_SPARSE:
-		return &r->sparse;
-	case STAGE_CHECKPATCH:
-		return &r->checkpatch;
-	case STAGE_REPRO:
-		return &r->repro;
-	case STAGE_BACKTEST:
-		return &r->backtest;
-	default:
-		return NULL;
-	}
-}
-
-static int good(const struct row *r, enum stage_kind s)
+static int good(const struct report_row *r, enum stage_kind s)
 {
 	return r->cells[s].load == REC_OK;
 }
 
-static int fresh(const struct row *r, enum stage_kind s)
+static int fresh(const struct report_row *r, enum stage_kind s)
 {
 	return good(r, s) && !r->cells[s].stale;
 }
@@ -112,7 +84,7 @@ static char *backtest_text(const struct backtest_result *b)
 		       bad);
 }
 
-static char *record_text(struct row *r, enum stage_kind s)
+static char *record_text(struct report_row *r, enum stage_kind s)
 {
 	switch (s) {
 	case STAGE_PORT:
@@ -132,20 +104,59 @@ static char *record_text(struct row *r, enum stage_kind s)
 	}
 }
 
-/* One stage's record of one tree: read, checked, and said in a few words. */
-static int fill_cell(struct row *r, enum stage_kind s)
-{
-	struct cell *c = &r->cells[s];
-	struct stage_record *h = record_of(r, s);
-	char *path = ws_path(r->ws, WS_OUT, record_file(s)), *text;
+/* The last lines of a log, at most LOG_TAIL bytes; NULL when unreadable. */
+#define LOG_TAIL 4096
 
-	if (stage_inputs(r->ws, s, c->inputs) < 0) {
+static char *log_tail(const char *path)
+{
+	char *buf, *tail;
+	size_t len, from;
+
+	if (read_file(path, &buf, &len) < 0)
+		return NULL;
+	from = len > LOG_TAIL ? len - LOG_TAIL : 0;
+	while (from && from < len && buf[from - 1] != '\n')
+		from++;
+	tail = xstrndup(buf + from, len - from);
+	free(buf);
+	return tail;
+}
+
+static const char *log_of(struct report_row *r, enum stage_kind s)
+{
+	switch (s) {
+	case STAGE_BUILD:
+		return r->build.log;
+	case STAGE_SPARSE:
+		return r->sparse.log;
+	case STAGE_CHECKPATCH:
+		return r->checkpatch.log;
+	case STAGE_REPRO:
+		return r->repro.after.present && r->repro.after.log && *r->repro.after.log ?
+		       r->repro.after.log : r->repro.before.log;
+	default:
+		return NULL;
+	}
+}
+
+/* One stage's record of one tree: read, checked, and said in a few words. */
+static int fill_cell(struct tree_ws *ws, struct report_row *r, enum stage_kind s)
+{
+	struct report_cell *c = &r->cells[s];
+	struct stage_record *h = report_record(r, s);
+	char *path = ws_path(ws, WS_OUT, record_file(s)), *text;
+	const char *log;
+	struct stat st;
+
+	if (stage_inputs(ws, s, c->inputs) < 0) {
 		free(path);
 		return -1;
 	}
 	c->load = record_load(path, rec_desc_of(s), h, &c->why);
+	if (c->load == REC_OK && !stat(path, &st))
+		c->written = st.st_mtime;
 	free(path);
-	if (c->load == REC_OK && strcmp(h->tree, r->ws->name)) {
+	if (c->load == REC_OK && strcmp(h->tree, ws->name)) {
 		c->why = xprintf("%s: the record of tree %s", record_file(s), h->tree);
 		record_release(rec_desc_of(s), h);
 		c->load = REC_CORRUPT;
@@ -158,10 +169,18 @@ static int fill_cell(struct row *r, enum stage_kind s)
 		c->text = xprintf("corrupt: %s", c->why);
 		break;
 	case REC_OK:
-		c->stale = record_is_stale(h, git_commit_id(r->ws->tip), c->inputs);
+		c->stale = record_is_stale(h, git_commit_id(ws->tip), c->inputs);
 		text = record_text(r, s);
 		c->text = xprintf("%s%s", text, c->stale ? " STALE" : "");
 		free(text);
+		log = log_of(r, s);
+		if (log && *log && !strchr(log, '/')) {
+			c->log = ws_path(ws, WS_OUT, log);
+			c->log_tail = log_tail(c->log);
+		} else if (log && *log) {
+			c->log = xstrdup(log);
+			c->log_tail = log_tail(c->log);
+		}
 		break;
 	}
 	return 0;
@@ -178,16 +197,15 @@ static int lacks_upstream_message(const struct port_result *p)
 	return 0;
 }
 
-static int build_failed(const struct row *r, enum stage_kind s)
+static int build_failed(const struct report_row *r, enum stage_kind s)
 {
 	const struct build_result *b = s == STAGE_BUILD ? &r->build : &r->sparse;
 
 	return fresh(r, s) && (b->verdict == BUILD_BREAKS || b->verdict == BUILD_FAILS_BEFORE);
 }
 
-static char *next_action(struct row *r)
+static char *next_action(struct tree_ws *ws, struct report_row *r)
 {
-	struct tree_ws *ws = r->ws;
 	size_t i;
 
 	if (!ws->repo)
@@ -204,7 +222,7 @@ static char *next_action(struct row *r)
 	}
 	if (!fresh(r, STAGE_PORT))
 		return xstrdup("run ltsport port");
-	for (i = 0; i < ARRAY_SIZE(shown); i++)
+	for (i = 0; i < REPORT_NSTAGES; i++)
 		if (r->cells[shown[i]].load == REC_CORRUPT)
 			return xprintf("run ltsport %s again: %s is corrupt",
 				       shown[i] == STAGE_SPARSE || shown[i] == STAGE_CHECKPATCH ?
@@ -224,137 +242,174 @@ static char *next_action(struct row *r)
 	return xstrdup("review the series and send it");
 }
 
-static int fill_row(struct tree_ws *ws, struct row *r)
+static int fill_row(struct ctx *ctx, size_t i, struct report_row *r)
 {
-	size_t i;
+	struct tree_ws *ws = &ctx->ws[i];
+	size_t k;
 
-	r->ws = ws;
-	for (i = 0; ws->repo && i < ARRAY_SIZE(shown); i++)
-		if (fill_cell(r, shown[i]) < 0)
+	r->tree = ws->name;
+	r->present = !!ws->repo;
+	r->state = verdict_name(ws->repo ? (enum verdict)ctx->status[i].state : V_ABSENT);
+	r->status = ws->repo ? &ctx->status[i] : NULL;
+	r->upstream = ws->conf->upstream;
+	if (ws->repo)
+		git_oid_tostr(r->tip, sizeof(r->tip), git_commit_id(ws->tip));
+	for (k = 0; ws->repo && k < REPORT_NSTAGES; k++)
+		if (fill_cell(ws, r, shown[k]) < 0)
 			return -1;
-	r->action = next_action(r);
+	r->action = next_action(ws, r);
 	return 0;
 }
 
-static void row_release(struct row *r)
+static void row_release(struct report_row *r)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(shown); i++) {
-		struct cell *c = &r->cells[shown[i]];
+	for (i = 0; i < REPORT_NSTAGES; i++) {
+		struct report_cell *c = &r->cells[shown[i]];
 
-		if (c->load == REC_OK)
-			record_release(rec_desc_of(shown[i]), record_of(r, shown[i]));
+		if (c->load == REC_OK && r->present)
+			record_release(rec_desc_of(shown[i]), report_record(r, shown[i]));
 		free(c->why);
 		free(c->text);
+		free(c->log);
+		free(c->log_tail);
 	}
 	free(r->action);
 }
 
-static const char *cell_text(const struct row *r, enum stage_kind s)
+static int report_option(int c, const char *arg, void *data)
 {
-	return r->cells[s].text ? r->cells[s].text : "-";
-}
+	struct report_opts *o = data;
 
-static void print_text(struct ctx *ctx, struct row *rows)
-{
-	size_t i, k;
-
-	printf("series %s\n\n", ctx->series.name);
-	for (i = 0; i < ctx->nts; i++) {
-		struct tree_ws *ws = &ctx->ws[i];
-		struct status_result *st = &ctx->status[i];
-
-		printf("%s: %s", ws->name,
-		       verdict_name(ws->repo ? (enum verdict)st->state : V_ABSENT));
-		for (k = 0; ws->repo && k < st->npatches; k++)
-			printf("%s%.12s %s", k ? ", " : " (", st->patches[k].upstream,
-			       verdict_name(st->patches[k].verdict));
-		printf("%s\n", ws->repo ? ")" : "");
-		for (k = 0; ws->repo && k < ARRAY_SIZE(shown); k++)
-			printf("  %s: %s\n", stage_name(shown[k]), cell_text(&rows[i], shown[k]));
-		printf("  next: %s\n", rows[i].action);
+	switch (c) {
+	case 'j':
+		o->json = 1;
+		return 0;
+	case 'f':
+		o->format = arg;
+		return 0;
+	case 'o':
+		o->output = arg;
+		return 0;
+	case 'O':
+		o->origin = arg;
+		return 0;
+	default:
+		return -1;
 	}
 }
 
-static const char *cell_state(const struct cell *c)
+/* Bad input is found before anything is read or written. */
+static int check_opts(const struct report_opts *o, int *format)
 {
-	if (c->load == REC_MISSING)
-		return "not run";
-	if (c->load == REC_CORRUPT)
-		return "corrupt";
-	return c->stale ? "stale" : "fresh";
+	char *dir;
+	int bad = 0;
+
+	*format = o->json ? REPORT_JSON : REPORT_TEXT;
+	if (o->format) {
+		*format = report_format_parse(o->format);
+		if (*format < 0)
+			return error("--format %s: unknown format; use text, json, markdown, junit or kcidb",
+				     o->format);
+		if (o->json && *format != REPORT_JSON)
+			return error("--json and --format %s: two formats; give one", o->format);
+	}
+	if (!report_origin_ok(o->origin))
+		return error("--origin %s: not a KCIDB origin; use lower-case letters, digits and '_'",
+			     o->origin);
+	if (!o->output)
+		return 0;
+	if (!*o->output || is_dir(o->output))
+		return error("-o %s: a directory, not a file; name the file to write", o->output);
+	dir = dir_of(o->output);
+	if (!is_dir(dir))
+		bad = error("-o %s: no directory %s; make it first or write elsewhere",
+			    o->output, dir);
+	free(dir);
+	return bad;
 }
 
-static void print_json(struct ctx *ctx, struct row *rows)
+/*
+ * getopt_long() is given no short options here: "-o FILE" and "-oFILE"
+ * become "--output FILE" and "--output=FILE" (before a "--").
+ */
+static char **long_args(int argc, char **argv)
 {
-	struct json_object *arr = json_object_new_array();
-	size_t i, k;
+	char **v = xcalloc(argc + 1, sizeof(*v));
+	int i, done = 0;
 
-	for (i = 0; i < ctx->nts; i++) {
-		struct json_object *o = json_object_new_object();
-		struct json_object *records = json_object_new_object();
-		struct tree_ws *ws = &ctx->ws[i];
-		struct row *r = &rows[i];
-
-		json_object_object_add(o, "tree", json_string_utf8(ws->name));
-		json_object_object_add(o, "state", json_string_utf8(
-			verdict_name(ws->repo ? (enum verdict)ctx->status[i].state : V_ABSENT)));
-		for (k = 0; k < ARRAY_SIZE(shown); k++) {
-			const struct cell *c = &r->cells[shown[k]];
-			struct json_object *rec;
-
-			json_object_object_add(o, stage_name(shown[k]),
-					       json_string_utf8(cell_text(r, shown[k])));
-			if (!ws->repo)
-				continue;
-			rec = json_object_new_object();
-			json_object_object_add(rec, "record", json_string_utf8(cell_state(c)));
-			json_object_object_add(rec, "inputs", json_string_utf8(c->inputs));
-			if (c->load == REC_CORRUPT)
-				json_object_object_add(rec, "why", json_string_utf8(c->why));
-			json_object_object_add(records, stage_name(shown[k]), rec);
-		}
-		json_object_object_add(o, "next", json_string_utf8(r->action));
-		json_object_object_add(o, "records", records);
-		json_object_array_add(arr, o);
+	for (i = 0; i < argc; i++) {
+		if (!done && i && !strcmp(argv[i], "--"))
+			done = 1;
+		if (!done && i && !strcmp(argv[i], "-o"))
+			v[i] = xstrdup("--output");
+		else if (!done && i && starts_with(argv[i], "-o"))
+			v[i] = xprintf("--output=%s", argv[i] + 2);
+		else
+			v[i] = xstrdup(argv[i]);
 	}
-	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	return v;
+}
+
+static int emit(const struct report_opts *o, const char *text)
+{
+	if (o->output)
+		return write_file_atomic(o->output, text, strlen(text));
+	if (fputs(text, stdout) == EOF || fflush(stdout))
+		return error("stdout: cannot write the report: %s", strerror(errno));
+	return 0;
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "origin", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct report_opts o = { .origin = "ltsport" };
 	struct ctx ctx = {0};
-	struct row *rows = NULL;
-	int ret;
+	struct report rp = {0};
+	char **args = long_args(argc, argv), *text;
+	int ret = EXIT_USAGE, format;
 	size_t i, n = 0;
 
-	if (ctx_start(&ctx, argc, argv, opts, ctx_json_option, &ctx, report_usage,
-		      CTX_VERDICTS, &ret))
+	switch (ctx_parse_args(&ctx, argc, args, opts, report_option, &o, report_usage)) {
+	case 1:
+		ret = EXIT_OK;
+		goto out;
+	case -1:
+		goto out;
+	}
+	if (check_opts(&o, &format) < 0 || ctx_setup(&ctx) < 0)
 		goto out;
 	ret = EXIT_ERROR;
-	rows = xcalloc(ctx.nts, sizeof(*rows));
+	if (ctx_verdicts(&ctx) < 0)
+		goto out;
+	rp.series = ctx.series.name;
+	rp.origin = o.origin;
+	rp.rows = xcalloc(ctx.nts, sizeof(*rp.rows));
 	for (n = 0; n < ctx.nts; n++) {
-		if (fill_row(&ctx.ws[n], &rows[n]) < 0) {
+		if (fill_row(&ctx, n, &rp.rows[n]) < 0) {
 			n++;
 			goto out;
 		}
 	}
-	if (ctx.json)
-		print_json(&ctx, rows);
-	else
-		print_text(&ctx, rows);
-	ret = EXIT_OK;
+	rp.nrows = n;
+	text = report_render(&rp, format);
+	if (!emit(&o, text))
+		ret = EXIT_OK;
+	free(text);
 out:
 	for (i = 0; i < n; i++)
-		row_release(&rows[i]);
-	free(rows);
+		row_release(&rp.rows[i]);
+	free(rp.rows);
 	ctx_release(&ctx);
+	for (i = 0; i < (size_t)argc; i++)
+		free(args[i]);
+	free(args);
 	return ret;
 }
