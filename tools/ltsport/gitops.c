@@ -165,10 +165,26 @@ out:
 }
 
 /* A patch text of len bytes (NUL bytes and all) as a libgit2 diff. */
+/*
+ * A parsed patch whose every file has both names: libgit2 leaves a side
+ * NULL for some malformed headers, and every caller reads both.
+ */
 int diff_parse_buf(git_diff **out, const char *text, size_t len)
 {
+	size_t i;
+
 	if (git_diff_from_buffer(out, text, len) < 0)
 		return git_fail("parsing a patch");
+	for (i = 0; i < git_diff_num_deltas(*out); i++) {
+		const git_diff_delta *d = git_diff_get_delta(*out, i);
+
+		if (!d->old_file.path || !d->new_file.path) {
+			git_diff_free(*out);
+			*out = NULL;
+			return error("parsing a patch: file %zu of it has a header without a name; the patch is corrupt",
+				     i + 1);
+		}
+	}
 	return 0;
 }
 

@@ -756,6 +756,7 @@ static int check_diff_headers(const char *file, const char *diff, int first_line
 static int check_diff(const char *file, const char *diff)
 {
 	git_diff *d = NULL;
+	size_t i;
 
 	if (git_diff_from_buffer(&d, diff, strlen(diff)) < 0) {
 		const git_error *e = git_error_last();
@@ -766,6 +767,15 @@ static int check_diff(const char *file, const char *diff)
 	if (!git_diff_num_deltas(d)) {
 		git_diff_free(d);
 		return error("%s: the patch changes no file", file);
+	}
+	for (i = 0; i < git_diff_num_deltas(d); i++) {
+		const git_diff_delta *delta = git_diff_get_delta(d, i);
+
+		if (!delta->old_file.path || !delta->new_file.path) {
+			git_diff_free(d);
+			return error("%s: corrupt patch: file %zu has a header without a name; regenerate it with git format-patch",
+				     file, i + 1);
+		}
 	}
 	git_diff_free(d);
 	return 0;
