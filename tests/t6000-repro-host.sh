@@ -104,6 +104,20 @@ test_expect_success 'bad options: exit 2 with the usage' '
 	expect_bad stray-argument
 '
 
+test_expect_success '--tick: progress lines on stderr, never on stdout' '
+	run_repro --seconds 3 --tick 1 --pages 8 --workers 2 --pageout none &&
+	cat err &&
+	test "$(cat rc)" = 0 && one_result_line && ! grep -q TICK out &&
+	grep -Ec "^LTSPORT-TICK seconds=[0-9]+ rounds=[0-9]+$" err >ticks &&
+	test "$(cat ticks)" -ge 2 && test "$(cat ticks)" -le 3 &&
+	test "$(grep -c "^LTSPORT-TICK" err)" = "$(cat ticks)" &&
+	grep -m1 "^LTSPORT-TICK" err | sed "s/.*seconds=\([0-9]*\) .*/\1/" >first &&
+	test "$(cat first)" = 1 &&
+	expect_bad --tick x &&
+	run_repro --seconds 1 --tick 0 --pages 8 --workers 2 --pageout none &&
+	test "$(cat rc)" = 0 && ! grep -q TICK err
+'
+
 test_expect_success '--help prints the usage and exits 0' '
 	run_repro --help &&
 	test "$(cat rc)" = 0 && grep -q "^usage: ltsport-repro" out && grep -q -- --pageout out

@@ -15,6 +15,9 @@
  * exit 0 (no loss), 1 (loss) or 2 (could not run):
  * LTSPORT-REPRO result=clean rounds=N seconds=S lost=N misloads=N
  *	first_loss_s=S|- pswpin=N pswpout=N throughput=N pageout=METHOD
+ * and, every --tick seconds of the run, a progress line on stderr (the
+ * guest's console) that is never a result:
+ * LTSPORT-TICK seconds=S rounds=N
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,6 +66,7 @@ struct opts {
 	unsigned long rounds;
 	unsigned long pages;
 	unsigned long workers;
+	unsigned long tick;
 	enum pageout pageout;
 	int verbose;
 	int keep_going;
@@ -205,6 +209,7 @@ static void show_help(FILE *f)
 		"  -p, --pages N     pages in the shared mapping (default 16)\n"
 		"  -w, --workers N   writer threads, half walking up, half down (default 4)\n"
 		"  -o, --pageout M   madvise, cgroup, none or auto (default auto)\n"
+		"  -t, --tick N      a progress line on stderr every N seconds (0: none; default 5)\n"
 		"  -k, --keep-going  go on after a round that lost data\n"
 		"  -v, --verbose     report each round on stderr\n"
 		"  -h, --help        this text\n"
@@ -248,6 +253,7 @@ static const struct option long_opts[] = {
 	{ "pages", required_argument, NULL, 'p' },
 	{ "workers", required_argument, NULL, 'w' },
 	{ "pageout", required_argument, NULL, 'o' },
+	{ "tick", required_argument, NULL, 't' },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -267,6 +273,8 @@ static int parse_one(struct opts *o, int c, const char *arg)
 		return parse_ulong("workers", arg, MAX_WORKERS, &o->workers);
 	case 'o':
 		return parse_pageout(arg, &o->pageout);
+	case 't':
+		return parse_ulong("tick", arg, 1UL << 31, &o->tick);
 	case 'k':
 		o->keep_going = 1;
 		return 0;
@@ -285,8 +293,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	o->seconds = 10;
 	o->pages = 16;
 	o->workers = 4;
+	o->tick = 5;
 	o->pageout = PO_AUTO;
-	while ((c = getopt_long(argc, argv, "s:r:p:w:o:kvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:p:w:o:t:kvh", long_opts, NULL)) != -1) {
 		if (c == 'h')
 			return 1;
 		if (parse_one(o, c, optarg))
@@ -809,13 +818,33 @@ static int budget_spent(const struct run *r)
 	return !r->o.keep_going && (r->lost || r->misloads);
 }
 
+/*
+ * Every --tick seconds, the run so far on stderr in one write, so that the
+ * line reaches the console whole: LTSPORT-TICK seconds=S rounds=N.
+ */
+static void tick(const struct run *r, double *next)
+{
+	char line[96];
+	double t = now();
+	ssize_t n;
+
+	if (!r->o.tick || t < *next)
+		return;
+	while (*next <= t)
+		*next += r->o.tick;
+	n = snprintf(line, sizeof(line), "LTSPORT-TICK seconds=%lu rounds=%lu\n",
+		     (unsigned long)(t - r->t0), r->rounds_done);
+	n = write(2, line, n);
+	(void)n;
+}
+
 /* Returns 0, or -1 when the workers could not be started. */
 static int run_rounds(struct run *r)
 {
 	struct worker *w = calloc(r->o.workers, sizeof(*w));
 	pthread_attr_t attr;
 	int ret = 0;
-	double t;
+	double t, next_tick;
 
 	if (!w) {
 		say("out of memory for %lu workers", r->o.workers);
@@ -825,6 +854,7 @@ static int run_rounds(struct run *r)
 	pthread_attr_setstacksize(&attr, WORKER_STACK);
 	r->t0 = now();
 	r->deadline = r->o.seconds ? r->t0 + r->o.seconds : 0;
+	next_tick = r->t0 + r->o.tick;
 	while (!budget_spent(r)) {
 		prepare_round(r);
 		t = now();
@@ -835,6 +865,7 @@ static int run_rounds(struct run *r)
 		r->increments += (unsigned long long)r->o.workers * r->o.pages;
 		check_round(r);
 		r->rounds_done++;
+		tick(r, &next_tick);
 	}
 	pthread_attr_destroy(&attr);
 	free(w);
