@@ -197,6 +197,19 @@ test_expect_success 'spawn: without pidfds, the wait goes through SIGCHLD' '
 	grep -q "^ret=0 code=137 signal=9 timed_out=1 exec_errno=0 seconds=2$" res
 '
 
+test_expect_success 'spawn: the tick hook runs every tick_s while the child runs, not after' '
+	"$HELPER" --tick 1 -- sleep 3.5 >res &&
+	cat res &&
+	grep -q "^ret=0 code=0 signal=0 timed_out=0 " res &&
+	sed -n "s/^ticks=//p" res >ticks &&
+	test "$(cat ticks)" -ge 2 && test "$(cat ticks)" -le 3 &&
+	"$HELPER" --sigchld --tick 1 -- sleep 2.5 >res &&
+	sed -n "s/^ticks=//p" res >ticks &&
+	test "$(cat ticks)" -ge 1 && test "$(cat ticks)" -le 2 &&
+	"$HELPER" --tick 5 -- true >res &&
+	grep -q "^ticks=0$" res
+'
+
 test_expect_success 'spawn: "not found" from exec, not from an exit code of 127' '
 	"$HELPER" -- no-such-program-here >res 2>err &&
 	grep -q "^ret=-1 .*exec_errno=2 " res &&

@@ -5,6 +5,7 @@
  *
  *   test-spawn [--timeout S] [--grace S] [--log FILE] [--capture]
  *              [--keep-stdin] [--temp-dir DIR] [--temp-file FILE] [--sigchld]
+ *              [--tick S]
  *              -- PROG ARGS...
  *   test-spawn --run [--timeout S] [--log FILE] -- PROG ARGS...
  *
@@ -16,6 +17,8 @@
  * PROG runs, as ltsport's own temporaries are. --sigchld waits through
  * the SIGCHLD pipe that kernels without pidfds need. --run goes through
  * spawn_run(), as most callers do, and prints "ret=N status=N timed_out=N".
+ * --tick S sets the periodic hook to every S seconds and then prints
+ * "ticks=N", the times it was called.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +29,18 @@
 #include "../../tools/ltsport/fsutil.h"
 #include "../../tools/ltsport/spawn.h"
 
+static void count_tick(void *arg)
+{
+	(*(int *)arg)++;
+}
+
 int main(int argc, char **argv)
 {
 	struct sbuf out = {0};
 	struct spawn sp = { .timeout_s = 60 };
 	struct spawn_status st = {0};
 	char *tdir = NULL, *tfile = NULL;
-	int i, capture = 0, run = 0, ret;
+	int i, capture = 0, run = 0, ret, ticks = 0;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
@@ -47,6 +55,8 @@ int main(int argc, char **argv)
 			run = 1;
 		else if (!strcmp(argv[i], "--capture"))
 			capture = 1;
+		else if (!strcmp(argv[i], "--tick") && i + 1 < argc)
+			sp.tick_s = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--keep-stdin"))
 			sp.keep_stdin = 1;
 		else if (!strcmp(argv[i], "--temp-dir") && i + 1 < argc)
@@ -95,11 +105,17 @@ int main(int argc, char **argv)
 	sp.argv = (const char *const *)argv + i + 1;
 	if (capture)
 		sp.out = &out;
+	if (sp.tick_s) {
+		sp.tick = count_tick;
+		sp.tick_arg = &ticks;
+	}
 	ret = spawn_start(&sp);
 	if (!ret)
 		ret = spawn_wait(&sp, &st);
 	printf("ret=%d code=%d signal=%d timed_out=%d exec_errno=%d seconds=%.0f\n", ret,
 	       st.code, st.signal, st.timed_out, sp.exec_errno, st.seconds);
+	if (sp.tick_s)
+		printf("ticks=%d\n", ticks);
 	if (capture && out.buf)
 		fputs(out.buf, stdout);
 	sbuf_release(&out);

@@ -560,6 +560,8 @@ int spawn_wait(struct spawn *sp, struct spawn_status *st)
 	long deadline = (long)(sp->t0 * 1000) + sp->timeout_s * 1000L;
 	int grace = sp->grace_s > 0 ? sp->grace_s : SPAWN_GRACE_S;
 	int done = 0, phase = 0, wst = 0, ret = 0;
+	int tick_ms = sp->tick && sp->tick_s > 0 ? sp->tick_s * 1000 : 0;
+	long next_tick = (long)(sp->t0 * 1000) + tick_ms;
 
 	memset(st, 0, sizeof(*st));
 	for (;;) {
@@ -592,6 +594,17 @@ int spawn_wait(struct spawn *sp, struct spawn_status *st)
 			p[n++] = (struct pollfd){ .fd = sp->out_fd, .events = POLLIN };
 		if (!done)
 			p[n++] = (struct pollfd){ .fd = sp->wait_fd, .events = POLLIN };
+		if (tick_ms && !done && !phase) {
+			long now = now_ms();
+
+			if (next_tick <= now) {
+				sp->tick(sp->tick_arg);
+				while (next_tick <= now)
+					next_tick += tick_ms;
+			}
+			if (left > next_tick - now)
+				left = next_tick - now;
+		}
 		if (progress_ticking() && left > 1000)
 			left = 1000;
 		rc = poll(p, n, (int)left);

@@ -25,6 +25,13 @@ struct spawn {
 	const char *log;
 	struct sbuf *out;
 	int keep_stdin;
+	/*
+	 * Called from spawn_wait() about every tick_s seconds while the child
+	 * runs (from its poll loop, never from a signal handler); NULL: none.
+	 */
+	void (*tick)(void *arg);
+	void *tick_arg;
+	int tick_s;
 
 	/* set by spawn_start() */
 	pid_t pid;			/* also the process group */
