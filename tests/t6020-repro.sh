@@ -47,7 +47,8 @@ esac
 EOF
 cat >"$TRASH/fake/qemu-system-x86_64" <<'EOF'
 #!/bin/sh
-# fake QEMU: a console as the guest writes it, by $FAKE_QEMU
+# fake QEMU: a console as the guest writes it, by $FAKE_QEMU; with
+# FAKE_TICK=S an unfixed kernel prints two tick lines, S seconds apart
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-kernel) kernel=$2; shift ;;
@@ -68,6 +69,12 @@ case "${FAKE_QEMU:-}" in
 hang) exec sleep 600 ;;
 panic) printf '[    0.700000] Kernel panic - not syncing: fake\r\n'; exit 0 ;;
 esac
+if [ -n "${FAKE_TICK:-}" ] && grep -q unfixed "$kernel"; then
+	printf 'LTSPORT-TICK seconds=5 rounds=120\r\n'
+	sleep "$FAKE_TICK"
+	printf 'LTSPORT-TICK seconds=10 rounds=240\r\n'
+	sleep "$FAKE_TICK"
+fi
 if grep -q instrumented "$kernel"; then
 	printf 'LTSPORT-GUEST instrument every=4 us=200..2000\r\n'
 else
@@ -162,6 +169,17 @@ test_expect_success 'after runs 10x the first loss when that is more than 60 s' 
 	test "$(cat rc)" = 0 &&
 	grep -q "^qemu tcg fixed .*ltsport.seconds=75 " "$FAKE_LOG" &&
 	grep -q "^shipped: repro: proven: loss in 7.5 s before, none in 75 s after (needed 75 s)$" out
+'
+
+test_expect_success 'in a pipe: the guest'"'"'s ticks as a timestamped line, at most one per 30 s' '
+	(unset LTSPORT_QUIET && FAKE_TICK=2.5 lt repro --tree shipped --accel tcg) &&
+	cat err && test "$(cat rc)" = 0 &&
+	grep -q "^shipped: repro: proven: loss in 2.4 s before" out &&
+	grep -Eq "^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\] shipped: booting the before kernel \(tcg, 60 s\)$" err &&
+	grep -E "^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\] shipped: repro before: guest 5 s, 120 rounds \([0-9]+ s\)$" err >ticks &&
+	test "$(wc -l <ticks)" = 1 &&
+	test "$(grep -c "guest .* rounds" err)" = 1 &&
+	! grep -q LTSPORT-TICK out
 '
 
 test_expect_success 'the after kernel loses data too: NOT FIXED, a finding: exit 0' '

@@ -568,6 +568,53 @@ static void test_kernel_image(void **state)
 	assert_null(vm_kernel_image(""));
 }
 
+static int last_tick(const char *text, unsigned long *secs, unsigned long *rounds)
+{
+	*secs = 7;
+	*rounds = 7;
+	return vm_last_tick(text, strlen(text), secs, rounds);
+}
+
+/* The guest's progress lines: the last complete one counts, never as a result. */
+static void test_last_tick(void **state)
+{
+	unsigned long secs, rounds;
+	struct vm_result r;
+
+	(void)state;
+	assert_int_equal(last_tick(BOOT "LTSPORT-TICK seconds=5 rounds=120\r\n", &secs, &rounds), 0);
+	assert_int_equal(secs, 5);
+	assert_int_equal(rounds, 120);
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=5 rounds=120\n[ 9.1] printk\n"
+				   "LTSPORT-TICK seconds=10 rounds=340\nLTSPORT-TICK seconds=15 rou",
+				   &secs, &rounds), 0);
+	assert_int_equal(secs, 10);
+	assert_int_equal(rounds, 340);
+	/* none, cut, not at a line's start, or bad: nothing */
+	assert_int_equal(last_tick("", &secs, &rounds), -1);
+	assert_int_equal(last_tick(BOOT, &secs, &rounds), -1);
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=5 rounds=120", &secs, &rounds), -1);
+	assert_int_equal(last_tick("x LTSPORT-TICK seconds=5 rounds=1\n", &secs, &rounds), -1);
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=-5 rounds=1\n", &secs, &rounds), -1);
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=5 rounds=1 x=2\n", &secs, &rounds), -1);
+	assert_int_equal(last_tick("LTSPORT-TICK rounds=1 seconds=5\n", &secs, &rounds), -1);
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=5 rounds=\n", &secs, &rounds), -1);
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=99999999999999999999999 rounds=1\n",
+				   &secs, &rounds), -1);
+	/* a bad last tick is not replaced by an earlier good one */
+	assert_int_equal(last_tick("LTSPORT-TICK seconds=5 rounds=1\nLTSPORT-TICK seconds=x\n",
+				   &secs, &rounds), -1);
+	/* ticks are no result, and do not hide one */
+	assert_int_equal(parse(BOOT "LTSPORT-TICK seconds=5 rounds=120\r\n", &r), 1);
+	assert_false(r.has_result);
+	assert_int_equal(r.outcome, VM_NO_LINE);
+	vm_result_release(&r);
+	assert_int_equal(parse(BOOT CLEAN "\r\nLTSPORT-TICK seconds=5 rounds=120\r\n", &r), 0);
+	assert_true(r.has_result);
+	assert_int_equal(r.rounds, 50);
+	vm_result_release(&r);
+}
+
 /* One group, so that the TAP output has one plan; make_tmp/remove_tmp run for all. */
 int main(void)
 {
@@ -587,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_init_timing),
 		cmocka_unit_test(test_tail),
 		cmocka_unit_test(test_kernel_image),
+		cmocka_unit_test(test_last_tick),
 		cmocka_unit_test(test_read_console_small),
 		cmocka_unit_test(test_read_console_big),
 		cmocka_unit_test(test_run_no_console),

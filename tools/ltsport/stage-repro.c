@@ -334,16 +334,21 @@ static const char *arch_of(const struct tree_repro *tr)
 
 static int boot(struct tree_repro *tr, struct side *sd, int seconds)
 {
+	char *label = xprintf("%s: repro %s", tr->ws->name, sd->name);
 	struct vm_boot b = {
 		.kernel = sd->image, .initrd = tr->env->initrd, .cmdline = tr->cmdline,
 		.console = sd->console, .accel = tr->env->accel, .arch = tr->ws->conf->arch,
 		.seconds = seconds,
 		.timeout_s = tr->o->timeout_s ? tr->o->timeout_s : 2 * seconds + BOOT_SLACK_S,
+		.label = label,
 	};
+	int ret;
 
 	progress("%s: booting the %s kernel (%s, %d s)", tr->ws->name, sd->name, b.accel,
 		 seconds);
-	if (vm_run(&b, &sd->vr) < 0)
+	ret = vm_run(&b, &sd->vr);
+	free(label);
+	if (ret < 0)
 		return -1;
 	sd->booted = 1;
 	return 0;

@@ -61,6 +61,7 @@ static struct {
 	char *msg;		/* the step under way, or NULL */
 	double t0;
 	long shown_s;		/* the seconds the line shows */
+	double plain_at;	/* the last progress_update() line, in a pipe */
 } pg;
 static int line_shown;		/* read by the signal handler: __atomic */
 
@@ -164,10 +165,40 @@ void progress(const char *fmt, ...)
 	free(pg.msg);
 	pg.msg = sbuf_detach(&sb);
 	pg.t0 = now_s();
+	pg.plain_at = 0;
 	if (pg.mode == PROGRESS_LINE)
 		show_line(-1);
 	else
 		plain_line(-1);
+}
+
+/*
+ * News of the step under way (what a guest says it did so far): the line
+ * says it instead, with the step's seconds; in a pipe, a timestamped line
+ * at most every PROGRESS_PLAIN_EVERY_S. Without a step, nothing.
+ */
+void progress_update(const char *fmt, ...)
+{
+	struct sbuf sb = {0};
+	double t = now_s();
+	va_list ap;
+
+	if (progress_mode() == PROGRESS_NONE || !pg.msg)
+		return;
+	if (pg.mode == PROGRESS_PLAIN && pg.plain_at &&
+	    t - pg.plain_at < PROGRESS_PLAIN_EVERY_S)
+		return;
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(pg.msg);
+	pg.msg = sbuf_detach(&sb);
+	if (pg.mode == PROGRESS_LINE) {
+		show_line((long)(t - pg.t0));
+	} else {
+		plain_line((long)(t - pg.t0));
+		pg.plain_at = t;
+	}
 }
 
 /* The step is done: say how long it took. */

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -690,14 +691,110 @@ static void explain_boot(struct vm_result *r, int console_errno, int status, con
 	free(qerr);
 }
 
+/* ---- the guest's ticks while it runs ---- */
+
+#define TICK_WORD "LTSPORT-TICK "
+
+static int tick_number(const char **p, const char *end, const char *key, unsigned long *v)
+{
+	size_t k = strlen(key);
+	unsigned long long x;
+	const char *q;
+
+	if ((size_t)(end - *p) <= k || memcmp(*p, key, k))
+		return -1;
+	*p += k;
+	for (q = *p; q < end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (parse_ull(*p, q - *p, &x) || x > ULONG_MAX)
+		return -1;
+	*v = x;
+	*p = q;
+	return 0;
+}
+
+int vm_last_tick(const char *buf, size_t len, unsigned long *secs, unsigned long *rounds)
+{
+	const char *end = buf + len, *line, *p;
+
+	/* back from the last newline: a line cut at the end does not count */
+	while (end > buf && end[-1] != '\n')
+		end--;
+	while (end > buf) {
+		const char *stop = end - 1;
+
+		line = stop;
+		while (line > buf && line[-1] != '\n')
+			line--;
+		while (stop > line && stop[-1] == '\r')
+			stop--;
+		p = line + strlen(TICK_WORD);
+		if (has_prefix(line, stop - line, TICK_WORD))
+			return (tick_number(&p, stop, "seconds=", secs) ||
+				tick_number(&p, stop, " rounds=", rounds) || p != stop) ? -1 : 0;
+		end = line;
+	}
+	return -1;
+}
+
+struct tick_state {
+	const struct vm_boot *b;
+	unsigned long secs, rounds;
+	int seen;
+};
+
+/* The console's last VM_TICK_BYTES, a file QEMU may not have made yet. */
+static void console_tick(void *arg)
+{
+	struct tick_state *ts = arg;
+	unsigned long secs, rounds;
+	char *buf;
+	off_t size, off;
+	size_t n;
+	int fd = open(ts->b->console, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0) {
+		close(fd);
+		return;
+	}
+	off = size > VM_TICK_BYTES ? size - VM_TICK_BYTES : 0;
+	buf = xmalloc(size - off);
+	n = read_at(fd, buf, size - off, off);
+	close(fd);
+	/* a line the window cut at its start is not one */
+	if (off) {
+		char *nl = memchr(buf, '\n', n);
+		size_t skip = nl ? (size_t)(nl + 1 - buf) : n;
+
+		memmove(buf, buf + skip, n - skip);
+		n -= skip;
+	}
+	if (!vm_last_tick(buf, n, &secs, &rounds) &&
+	    (!ts->seen || secs != ts->secs || rounds != ts->rounds)) {
+		ts->seen = 1;
+		ts->secs = secs;
+		ts->rounds = rounds;
+		progress_update("%s: guest %lu s, %lu rounds", ts->b->label, secs, rounds);
+	}
+	free(buf);
+}
+
 int vm_run(const struct vm_boot *b, struct vm_result *r)
 {
 	const struct vm_arch *a = find_arch(b->arch);
-	struct spawn_result res = {0};
+	struct sbuf qout = {0};
+	struct tick_state ts = { .b = b };
+	struct spawn sp = {
+		.timeout_s = b->timeout_s, .out = &qout,
+	};
+	struct spawn_status st = {0};
 	const char *argv[32];
 	char *serial, *append, *errlog, *text = NULL;
 	size_t len = 0;
-	int ret, console_errno = 0, n = 0;
+	int ret, console_errno = 0, n = 0, status;
 	double t0 = now_s();
 
 	result_init(r);
@@ -740,21 +837,30 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 
 	unlink(b->console);
 	unlink(errlog);
+	sp.argv = argv;
+	sp.log = errlog;
+	if (b->label) {
+		sp.tick = console_tick;
+		sp.tick_arg = &ts;
+		sp.tick_s = VM_TICK_EVERY_S;
+	}
 	/* a boot killed at its time limit is a verdict (a hang), not an error */
-	ret = spawn_run_limited(argv, NULL, b->timeout_s, errlog, &res);
-	if (ret < 0 && !res.timed_out)
+	ret = spawn_start(&sp);
+	if (!ret)
+		ret = spawn_wait(&sp, &st);
+	if (ret < 0)
 		goto out;
-	ret = 0;
+	status = st.code;
 	if (vm_read_console(b->console, &text, &len) < 0)
 		console_errno = errno ? errno : EIO;
 	parse_console(text ? text : "", len, r);
 	r->wall = now_s() - t0;
-	r->timed_out = res.timed_out;
+	r->timed_out = st.timed_out;
 	if (!r->has_result)
-		explain_boot(r, console_errno, res.status, errlog);
+		explain_boot(r, console_errno, status, errlog);
 	free(text);
 out:
-	spawn_result_release(&res);
+	sbuf_release(&qout);
 	free(serial);
 	free(append);
 	free(errlog);

@@ -40,6 +40,7 @@ struct vm_boot {
 	const char *arch;	/* the tree's arch (x86_64, i386, arm64); NULL: x86_64 */
 	int seconds;		/* the reproducer's budget (ltsport.seconds) */
 	int timeout_s;		/* QEMU is killed after this */
+	const char *label;	/* "6.1: repro before": the guest's ticks as progress; NULL: none */
 };
 
 /* How a boot ended. */
@@ -92,6 +93,14 @@ void vm_result_release(struct vm_result *r);
  * r, which is reset first. 0 with a result, 1 without (r->why says why).
  */
 int vm_parse_console(const char *buf, size_t len, struct vm_result *r);
+
+/*
+ * The last complete LTSPORT-TICK seconds=S rounds=N line of buf (a console's
+ * end, untrusted): 0 with its numbers, -1 if there is none or it is bad.
+ */
+#define VM_TICK_BYTES (64 << 10)	/* of the console's end, read for a tick */
+#define VM_TICK_EVERY_S 2
+int vm_last_tick(const char *buf, size_t len, unsigned long *secs, unsigned long *rounds);
 
 /* A console file, at most its first 64 KiB, LTSPORT- lines and VM_CONSOLE_MAX of its end. */
 int vm_read_console(const char *path, char **buf, size_t *len);
