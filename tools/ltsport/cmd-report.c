@@ -69,6 +69,10 @@ static char *build_text(const struct build_result *b)
 
 static char *checkpatch_text(const struct checkpatch_result *c)
 {
+	/* no mail checked is no "0 errors": say why (nothing ported, no checkpatch.pl) */
+	if (c->head.outcome == OUTCOME_NOT_RUN || c->head.outcome == OUTCOME_FAILED_TO_RUN)
+		return xprintf("%s: %s", c->head.outcome == OUTCOME_NOT_RUN ? "not run" :
+			       "did not run", c->why ? c->why : "no reason recorded");
 	return xprintf("%d error%s, %d warning%s", c->errors, c->errors == 1 ? "" : "s",
 		       c->warnings, c->warnings == 1 ? "" : "s");
 }
