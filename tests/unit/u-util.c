@@ -67,19 +67,6 @@ static void test_sbuf(void **state)
 	sbuf_release(&sb);
 }
 
-static void test_sbuf_add_json(void **state)
-{
-	struct sbuf sb = {0};
-
-	(void)state;
-	sbuf_add_json(&sb, "a\"b\\c\nd\te\x01");
-	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\nd\\te\\u0001\"");
-	sbuf_release(&sb);
-	sbuf_add_json(&sb, NULL);
-	assert_string_equal(sb.buf, "\"\"");
-	sbuf_release(&sb);
-}
-
 static void test_xprintf_xstrndup(void **state)
 {
 	char *s = xprintf("%s:%d", "f", 12);
@@ -98,7 +85,6 @@ int main(void)
 		cmocka_unit_test(test_is_hex_id),
 		cmocka_unit_test(test_starts_with),
 		cmocka_unit_test(test_sbuf),
-		cmocka_unit_test(test_sbuf_add_json),
 		cmocka_unit_test(test_xprintf_xstrndup),
 	};
 

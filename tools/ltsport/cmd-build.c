@@ -28,7 +28,8 @@ static int build_option(int c, const char *arg, void *data)
 }
 
 /* "<tree>: build: <verdict>...; log in <log>", then the new warnings. */
-void print_build(const char *tree, const struct build_result *r, const char *warnings)
+static void print_build(const char *tree, const struct build_result *r,
+			const char *warnings)
 {
 	const char *stage = stage_name(r->head.stage);
 

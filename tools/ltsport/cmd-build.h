@@ -7,8 +7,6 @@
 struct tree_ws;
 struct build_opts;
 
-/* What check shares with build: the line of a build or sparse record. */
-void print_build(const char *tree, const struct build_result *r, const char *warnings);
 /*
  * One tree, its lock held: the stage, its line, its record saved. -1 when
  * the stage could not do its work (nothing saved).

@@ -266,11 +266,6 @@ int ctx_verdicts(struct ctx *ctx)
 	return 0;
 }
 
-struct tree_ws *ctx_ws_of(struct ctx *ctx, const struct tree_state *ts)
-{
-	return &ctx->ws[ts - ctx->ts];
-}
-
 void ctx_release(struct ctx *ctx)
 {
 	size_t i;

@@ -60,8 +60,6 @@ int ctx_start(struct ctx *ctx, int argc, char **argv, const struct option *extra
 int ctx_setup(struct ctx *ctx);
 int ctx_lock(struct ctx *ctx);
 int ctx_verdicts(struct ctx *ctx);
-/* The workspace of one of ctx's trees. */
-struct tree_ws *ctx_ws_of(struct ctx *ctx, const struct tree_state *ts);
 void ctx_release(struct ctx *ctx);
 
 #endif

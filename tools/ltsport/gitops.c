@@ -442,15 +442,6 @@ int branch_checked_out_at(git_repository *repo, const char *refname, char **wher
 	return out;
 }
 
-int branch_checked_out(git_repository *repo, const char *refname)
-{
-	char *where = NULL;
-	int out = branch_checked_out_at(repo, refname, &where);
-
-	free(where);
-	return out;
-}
-
 int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 		  const char *log)
 {

@@ -79,7 +79,6 @@ int revert_in_tree(git_repository *repo, git_tree *t, git_commit *c, git_tree **
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,
 		  const char *msg, git_commit **out);
-int branch_checked_out(git_repository *repo, const char *refname);
 int branch_checked_out_at(git_repository *repo, const char *refname, char **where);
 int update_branch(git_repository *repo, const char *refname, const git_oid *id,
 		  const char *log);

@@ -362,35 +362,6 @@ void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 }
 
 /* Append s as a quoted JSON string. */
-void sbuf_add_json(struct sbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	sbuf_adds(sb, "\"");
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':
-			sbuf_adds(sb, "\\\"");
-			break;
-		case '\\':
-			sbuf_adds(sb, "\\\\");
-			break;
-		case '\n':
-			sbuf_adds(sb, "\\n");
-			break;
-		case '\t':
-			sbuf_adds(sb, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				sbuf_addf(sb, "\\u%04x", *p);
-			else
-				sbuf_add(sb, (const char *)p, 1);
-		}
-	}
-	sbuf_adds(sb, "\"");
-}
-
 char *sbuf_detach(struct sbuf *sb)
 {
 	char *s = sb->buf ? sb->buf : xstrdup("");

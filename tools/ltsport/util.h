@@ -48,7 +48,6 @@ struct sbuf {
 void sbuf_add(struct sbuf *sb, const char *s, size_t n);
 void sbuf_adds(struct sbuf *sb, const char *s);
 __printf(2, 3) void sbuf_addf(struct sbuf *sb, const char *fmt, ...);
-void sbuf_add_json(struct sbuf *sb, const char *s);
 char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);
 
