@@ -12,6 +12,7 @@
  *	scratch.c	a scratch copy's files into an in-memory index
  *	series.c	upstream commits of the mainline clone; parsing a diff
  *	ladder.c	the deltas and hunks of a parsed diff
+ *	pathfind.c	a parsed diff's old lines; the tree's files, to find a moved one
  *	workspace.c	the result branch: its name, lookup, place on the tip
  *	conf.c		git-config syntax (git_config_*) for stable_trees.conf
  *	results.c	git's object hash, for the hash of a stage's inputs
