@@ -122,7 +122,30 @@ run: deps ltsport
 	./ltsport report
 	@echo "ltsport: backports are in backports/swap-race/<tree>/ (quilt series) and on the branches ltsport/swap-race/<tree> of trees/<tree>"
 
+# The man page is made from README.md (tools/mkman); install puts ltsport, the
+# page, and what it reads at run time (series, cocci rules, kconfig fragments,
+# the reproducer's sources) under $(DESTDIR)$(PREFIX).
+PREFIX ?= /usr/local
+SHARE = $(DESTDIR)$(PREFIX)/share/ltsport
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+man: build/ltsport.1
+
+build/ltsport.1: README.md tools/mkman
+	@mkdir -p build
+	awk -v version=$(VERSION) -f tools/mkman README.md > $@.tmp && mv $@.tmp $@
+
+install: ltsport build/ltsport.1
+	install -D -m 755 ltsport $(DESTDIR)$(PREFIX)/bin/ltsport
+	install -D -m 644 build/ltsport.1 $(DESTDIR)$(PREFIX)/share/man/man1/ltsport.1
+	install -d $(SHARE)/tools
+	cp -R series cocci $(SHARE)/
+	cp -R tools/kconfig $(SHARE)/tools/
+	install -d $(SHARE)/tools/repro
+	cp -R tools/repro/. $(SHARE)/tools/repro/
+	install -m 644 stable_trees.conf $(SHARE)/stable_trees.conf
+
 clean:
 	rm -rf build ltsport ltsport-asan tests/helpers/test-spawn
 
-.PHONY: all check run clean deps repro unit fuzz
+.PHONY: all check run clean deps repro unit fuzz man install
