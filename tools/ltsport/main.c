@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "build-test every tree before and after the series" },
 	{ "repro", cmd_repro, "boot each tree's kernel before and after the series with the reproducer" },
 	{ "backtest", cmd_backtest, "take out fixes humans backported, port them again, compare" },
+	{ "run", cmd_run, "all stages for the trees, skipping what is up to date, then the report" },
 	{ "trees", cmd_trees, "trees import TARBALL: make a git tree from a kernel source tarball" },
 };
 
