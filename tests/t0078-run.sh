@@ -11,6 +11,7 @@ mkdir -p "$TRASH/fake"
 cat >"$TRASH/fake/make" <<'EOF2'
 #!/bin/sh
 # fake make: configs get a .config, builds touch the objects asked for
+[ -z "${CCACHE_BASEDIR:-}" ] || echo "$CCACHE_BASEDIR $CCACHE_NOHASHDIR" >>"$FAKE_LOG"
 o=
 for a in "$@"; do
 	case "$a" in
@@ -26,6 +27,9 @@ done
 exit 0
 EOF2
 chmod +x "$TRASH/fake/make"
+printf '#!/bin/sh\nexec "$@"\n' >"$TRASH/fake/ccache"
+chmod +x "$TRASH/fake/ccache"
+export FAKE_LOG="$TRASH/make.env"
 export PATH="$TRASH/fake:$PATH"
 
 add_checkpatch() {
@@ -64,6 +68,11 @@ test_expect_success 'fixed and not-affected trees: exit 0, the report at the end
 	grep -q "^4.14: not-affected" out &&
 	grep -q "^5.2: fixed" out &&
 	! grep -q "needs a maintainer" out
+'
+
+test_expect_success 'builds go through ccache, paths hashed relative to the work dir' '
+	grep -qx "$TRASH/backports/.work/5.2 1" make.env &&
+	! grep -qv "^$TRASH/backports/.work/[0-9.]* 1\$" make.env
 '
 
 test_expect_success 'a second run skips what is up to date' '

@@ -91,9 +91,26 @@ static int want_ccache(void)
 	return found;
 }
 
+/*
+ * The kernel's build names sources by absolute path; ccache hashes them
+ * relative to the work dir (the parent of src and obj) instead, so that a
+ * fresh work dir of a known tree, or another checkout's, hits the cache.
+ */
+static void ccache_env(const struct kbuild *kb)
+{
+	char *base = dir_of(kb->obj);
+
+	setenv("CCACHE_BASEDIR", base, 1);
+	setenv("CCACHE_NOHASHDIR", "1", 1);
+	free(base);
+}
+
 static char *cc_arg(const struct kbuild *kb)
 {
-	return want_ccache() ? xprintf("CC=ccache %s", kb->cc) : xprintf("CC=%s", kb->cc);
+	if (!want_ccache())
+		return xprintf("CC=%s", kb->cc);
+	ccache_env(kb);
+	return xprintf("CC=ccache %s", kb->cc);
 }
 
 /*
