@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ltsport ci --gitlab|--github: a job per tree and a merge job, YAML that
+# parses (Debian's python3-yaml); report --merge of per-tree records.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-trees.sh"
+
+# Debian's python3, which has python3-yaml (a python3 earlier in PATH may not).
+PY=
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import yaml' 2>/dev/null; then
+		PY=$p
+		break
+	fi
+done
+if test -z "$PY"; then
+	test_skip 'ci pipelines' 'python3-yaml is not installed (make deps)'
+	test_done
+fi
+
+test_expect_success 'setup: a config of three trees, one without upstream' '
+	make_upstream && make_series &&
+	write_conf <<-\EOF
+	[tree "4.19"]
+		path = trees/4.19
+		ref = HEAD
+		upstream = https://example.org/stable.git linux-4.19.y
+	[tree "6.1"]
+		path = trees/6.1
+		ref = HEAD
+	[tree "mainline"]
+		path = trees/mainline
+		ref = HEAD
+		upstream = https://example.org/it'"'"'s&$(x).git
+	EOF
+'
+
+# check_pipeline <engine> <file> <tree>...: the jobs of the trees and the
+# merge that needs them, each command as the shell will see it.
+check_pipeline() {
+	"$PY" - "$@" <<-\PY
+	import subprocess, sys, yaml
+	engine, path, trees = sys.argv[1], sys.argv[2], sys.argv[3:]
+	doc = yaml.safe_load(open(path))
+
+	def words(line):
+	    """the argv of a command line, through a real shell"""
+	    out = subprocess.run(["bash", "-c", "w() { printf \"%s\\0\" \"$@\"; }; " +
+	                          line.replace("./ltsport ", "w ./ltsport ", 1)
+	                              .replace("git clone ", "w git clone ", 1)],
+	                         capture_output=True, text=True, check=True).stdout
+	    return out.split("\0")[:-1]
+
+	def cmds(lines, name):
+	    return [words(l) for l in lines if l.startswith("./ltsport " + name + " ")]
+
+	if engine == "gitlab":
+	    assert doc["stages"] == ["trees", "merge"], doc["stages"]
+	    jobs = {k: v for k, v in doc.items() if k not in ("stages", "variables")}
+	    assert sorted(jobs) == sorted(["tree " + t for t in trees] + ["merge"]), sorted(jobs)
+	    for t in trees:
+	        j = jobs["tree " + t]
+	        assert j["image"] == "debian:12" and j["stage"] == "trees", j
+	        assert "make deps" in j["before_script"], j["before_script"]
+	        script = j["script"]
+	        for stage in ("status", "port", "check", "build", "repro", "backtest", "report"):
+	            c = cmds(script, stage)
+	            assert len(c) == 1, (t, stage, script)
+	            assert c[0][c[0].index("--tree") + 1] == t, c
+	            assert c[0][c[0].index("--backports") + 1] == "backports-" + t, c
+	        assert "--quick" in cmds(script, "build")[0]
+	        rep = cmds(j["after_script"], "report")
+	        assert [r[r.index("--format") + 1] for r in rep] == ["kcidb", "junit"], rep
+	        assert [r[r.index("-o") + 1] for r in rep] == ["kcidb-%s.json" % t, "junit-%s.xml" % t]
+	        a = j["artifacts"]
+	        assert a["when"] == "always" and a["reports"]["junit"] == "junit-%s.xml" % t, a
+	        assert "backports-%s/test-race/" % t in a["paths"], a["paths"]
+	        assert "backports-%s/.work/%s/status.json" % (t, t) in a["paths"], a["paths"]
+	        assert "kcidb-%s.json" % t in a["paths"], a["paths"]
+	    m = jobs["merge"]
+	    assert m["needs"] == ["tree " + t for t in trees], m["needs"]
+	    assert m["when"] == "always" and m["stage"] == "merge", m
+	    merge = cmds(m["script"], "report")
+	    assert m["artifacts"]["reports"]["junit"] == "junit.xml", m["artifacts"]
+	    fetch = {t: [words(l) for l in jobs["tree " + t]["script"]
+	                 if l.startswith("git clone ") or "trees import" in l] for t in trees}
+	else:
+	    assert doc["on"] == ["push", "workflow_dispatch"], doc["on"]
+	    jobs = doc["jobs"]
+	    ids = ["tree-" + t.replace(".", "_") for t in trees]
+	    assert sorted(jobs) == sorted(ids + ["merge"]), sorted(jobs)
+	    fetch = {}
+	    for t, i in zip(trees, ids):
+	        j = jobs[i]
+	        assert j["container"] == "debian:12" and j["name"] == "tree " + t, j
+	        steps = {s.get("name", s.get("uses")): s for s in j["steps"]}
+	        for stage in ("status", "port", "check", "build", "repro", "backtest", "report"):
+	            w = words(steps[stage]["run"])
+	            assert w[1] == stage and w[w.index("--tree") + 1] == t, w
+	        rep = steps["kcidb and junit reports"]
+	        assert rep["if"] == "always()", rep
+	        assert [words(l)[-1] for l in rep["run"].split("\n")] == \
+	            ["kcidb-%s.json" % t, "junit-%s.xml" % t], rep["run"]
+	        up = steps["keep the records and reports"]
+	        assert up["uses"] == "actions/upload-artifact@v4" and up["if"] == "always()", up
+	        assert up["with"]["name"] == "tree-" + t, up
+	        assert up["with"]["include-hidden-files"] == "true", up
+	        assert up["with"]["path"].split("\n") == ["backports-%s/test-race/" % t,
+	            "backports-%s/.work/%s/status.json" % (t, t),
+	            "kcidb-%s.json" % t, "junit-%s.xml" % t], up["with"]["path"]
+	        fetch[t] = [words(l) for l in steps["get the tree"]["run"].split("\n")
+	                    if l.startswith("git clone ") or "trees import" in l]
+	    m = jobs["merge"]
+	    assert m["needs"] == ids and m["if"] == "always()", m
+	    steps = {s.get("name", s.get("uses")): s for s in m["steps"]}
+	    dl = steps["the tree jobs' records"]["with"]
+	    assert dl == {"pattern": "tree-*", "merge-multiple": "true"}, dl
+	    merge = cmds(steps["merge"]["run"].split("\n"), "report")
+	fmts = [r[r.index("--format") + 1] for r in merge]
+	assert sorted(fmts) == ["json", "junit", "kcidb", "markdown", "text"], fmts
+	for r in merge:
+	    i = r.index("--merge")
+	    assert r[i + 1:] == ["backports-" + t for t in trees], r
+	    assert [r[k + 1] for k, w in enumerate(r) if w == "--tree"] == trees, r
+	for t in trees:
+	    f = fetch[t]
+	    assert len(f) == 1, f
+	    if t == "4.19":
+	        assert f[0] == ["git", "clone", "--depth", "1", "--branch", "linux-4.19.y",
+	                        "https://example.org/stable.git", "trees/4.19"], f
+	    elif t == "mainline":
+	        assert f[0] == ["git", "clone", "--depth", "1",
+	                        "https://example.org/it\x27s&$(x).git", "trees/mainline"], f
+	    else:
+	        assert f[0][:3] == ["./ltsport", "trees", "import"], f
+	        assert f[0][3:] == ["", "--into", "trees", "--name", "6.1"], f
+	print("ok", engine, trees)
+	PY
+}
+
+test_expect_success 'ci --gitlab: a job per tree, the merge job needs them all' '
+	run_ltsport ci --gitlab --series series-dir &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	grep -q "^# ltsport run does not exist yet" out &&
+	check_pipeline gitlab out 4.19 6.1 mainline
+'
+
+test_expect_success 'ci --github: a job per tree, artifacts, the merge job needs them all' '
+	run_ltsport ci --github --series series-dir &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	check_pipeline github out 4.19 6.1 mainline
+'
+
+test_expect_success 'ci --tree narrows the jobs and the merge' '
+	"$LTSPORT" ci --gitlab --series series-dir --tree 6.1 --tree 4.19 >one.yml &&
+	check_pipeline gitlab one.yml 4.19 6.1 &&
+	"$LTSPORT" ci --github --series series-dir --tree mainline >one.yml &&
+	check_pipeline github one.yml mainline
+'
+
+test_expect_success 'ci -o FILE: written whole by a rename, the same as stdout' '
+	"$LTSPORT" ci --gitlab --series series-dir >expect.yml &&
+	echo old >ci.yml && ln ci.yml ci.link &&
+	"$LTSPORT" ci --gitlab --series series-dir -o ci.yml >out 2>err &&
+	test ! -s out && test ! -s err &&
+	test_cmp_files expect.yml ci.yml &&
+	test "$(cat ci.link)" = old &&
+	"$LTSPORT" ci --github --series series-dir -ogh.yml &&
+	check_pipeline github gh.yml 4.19 6.1 mainline &&
+	test -z "$(ls -A | grep "\.tmp")"
+'
+
+test_expect_success 'ci: bad input is exit 2 and writes nothing' '
+	echo old >ci.yml &&
+	run_ltsport ci --series series-dir -o ci.yml &&
+	test "$(cat rc)" = 2 && grep -q "no engine; give --gitlab or --github" err &&
+	run_ltsport ci --gitlab --github --series series-dir -o ci.yml &&
+	test "$(cat rc)" = 2 && grep -q "two engines" err &&
+	run_ltsport ci --gitlab --series series-dir --tree 9.9 -o ci.yml &&
+	test "$(cat rc)" = 2 && grep -q "tree 9.9: no such tree" err &&
+	run_ltsport ci --gitlab --series series-dir -o nodir/ci.yml &&
+	test "$(cat rc)" = 2 && grep -q "no directory nodir" err &&
+	test ! -e nodir &&
+	test "$(cat ci.yml)" = old && test ! -s out
+'
+
+test_expect_success 'ci: two trees that give one job id are refused' '
+	mkdir clash && cat >clash/stable_trees.conf <<-\EOF &&
+	[tree "4.19"]
+		path = a
+		ref = HEAD
+	[tree "4_19"]
+		path = b
+		ref = HEAD
+	EOF
+	run_ltsport ci --github --config clash/stable_trees.conf --series series-dir &&
+	test "$(cat rc)" = 2 && test ! -s out &&
+	grep -q "^ltsport: .*clash/stable_trees.conf:4: trees 4.19 and 4_19 give one job id (tree-4_19)" err
+'
+
+test_done
