@@ -13,6 +13,7 @@ for p in /usr/bin/python3 python3; do
 		break
 	fi
 done
+Q="'"
 if test -z "$PY"; then
 	test_skip 'ci pipelines' 'python3-yaml is not installed (make deps)'
 	test_done
@@ -196,6 +197,135 @@ test_expect_success 'ci: two trees that give one job id are refused' '
 	run_ltsport ci --github --config clash/stable_trees.conf --series series-dir &&
 	test "$(cat rc)" = 2 && test ! -s out &&
 	grep -q "^ltsport: .*clash/stable_trees.conf:4: trees 4.19 and 4_19 give one job id (tree-4_19)" err
+'
+
+# report --merge: two trees' records made by two jobs, each in its own dir.
+test_expect_success 'merge setup: two trees, each job in its own --backports dir' '
+	mkdir m && cd m && ln -s ../up up &&
+	make_import imp v5.0 && make_import old v4.14 &&
+	write_conf <<-\EOF &&
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+	[tree "4.14"]
+		path = old
+		ref = HEAD
+	[tree "6.6"]
+		path = trees/6.6
+		ref = HEAD
+		upstream = https://example.org/linux.git linux-6.6.y
+	EOF
+	for t in 5.0 4.14; do
+		"$LTSPORT" status --series ../series-dir --tree $t --backports job-$t >/dev/null &&
+		"$LTSPORT" port --series ../series-dir --tree $t --backports job-$t >/dev/null ||
+		return 1
+	done &&
+	test -f job-5.0/test-race/5.0/port.json && test -f job-5.0/.work/5.0/status.json &&
+	test -f job-4.14/.work/4.14/status.json && test ! -e job-5.0/test-race/4.14 &&
+	"$LTSPORT" status --series ../series-dir >/dev/null &&
+	"$LTSPORT" port --series ../series-dir >/dev/null &&
+	test -f backports/test-race/5.0/port.json
+'
+
+both="--series ../series-dir --tree 5.0 --tree 4.14"
+
+test_expect_success 'report --merge of the two dirs is the report of one run over both' '
+	cd m &&
+	for f in text json markdown; do
+		"$LTSPORT" report $both --format $f >one.$f &&
+		"$LTSPORT" report $both --format $f --merge job-5.0 job-4.14 >merged.$f 2>err &&
+		test ! -s err && test_cmp_files one.$f merged.$f || return 1
+	done &&
+	grep -q "^5.0: missing (" merged.text && grep -q "^4.14: not-affected" merged.text &&
+	grep -q "^  port: 2 patches (exact,exact)$" merged.text &&
+	test "$(jq -r ".[] | select(.tree == \"5.0\") | .records.port.record" merged.json)" = fresh &&
+	"$LTSPORT" report $both --merge job-4.14 job-5.0 --format json >swapped.json &&
+	test_cmp_files one.json swapped.json &&
+	"$LTSPORT" report $both --merge job-5.0/test-race job-4.14 --format json >series.json &&
+	test_cmp_files one.json series.json
+'
+
+test_expect_success 'report --merge: junit and kcidb of the merge, the logs where the job left them' '
+	cd m &&
+	"$LTSPORT" report $both --format kcidb --merge job-5.0 job-4.14 >merged.kcidb &&
+	test "$(jq -r ".checkouts | map(.tree_name) | join(\" \")" merged.kcidb)" = "5.0 4.14" &&
+	test "$(jq -r ".checkouts[0].git_commit_hash" merged.kcidb)" = "$(git -C imp rev-parse HEAD)" &&
+	"$LTSPORT" report $both --format junit -o merged.xml --merge job-5.0 job-4.14 &&
+	"$PY" -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert [s.get(\"name\") for s in r] == [\"5.0\", \"4.14\"]" merged.xml
+'
+
+test_expect_success 'report --merge needs no trees: the records as the jobs left them' '
+	cd m &&
+	mv imp imp.away && mv old old.away &&
+	"$LTSPORT" report $both --merge job-5.0 job-4.14 >away.text 2>err;
+	rc=$? && mv imp.away imp && mv old.away old &&
+	test $rc = 0 && test ! -s err &&
+	test_cmp_files one.text away.text &&
+	"$LTSPORT" report $both --format markdown --merge job-5.0 job-4.14 >away.md &&
+	test_cmp_files one.markdown away.md
+'
+
+test_expect_success 'report --merge without the tree: a record made on another tip is STALE' '
+	cd m &&
+	cp -R job-5.0 stale && mv imp imp.away &&
+	jq ".tip = \"0123456789abcdef0123456789abcdef01234567\"" job-5.0/test-race/5.0/port.json \
+		>stale/test-race/5.0/port.json &&
+	"$LTSPORT" report $both --merge stale job-4.14 >stale.text;
+	rc=$? && mv imp.away imp &&
+	test $rc = 0 &&
+	grep -q "^  port: 2 patches (exact,exact) STALE$" stale.text &&
+	grep -q "^  next: run ltsport port$" stale.text
+'
+
+test_expect_success 'report --merge: a tree in no dir is said so, not hidden' '
+	cd m &&
+	"$LTSPORT" report --series ../series-dir --json --merge job-5.0 job-4.14 >all.json &&
+	test "$(jq -r ".[] | select(.tree == \"6.6\") | .state" all.json)" = "no records" &&
+	test "$(jq -r ".[] | select(.tree == \"6.6\") | .next" all.json)" = "see the tree${Q}s job: none of the merged dirs has its records" &&
+	test "$(jq length all.json)" = 3
+'
+
+test_expect_success 'report --merge: the same records in two dirs are one tree' '
+	cd m &&
+	cp -R job-5.0 copy &&
+	"$LTSPORT" report $both --merge job-5.0 copy job-4.14 >copy.text &&
+	test_cmp_files one.text copy.text
+'
+
+test_expect_success 'report --merge: differing records of one tree in two dirs are exit 2, nothing written' '
+	cd m &&
+	rm -rf other && cp -R job-5.0 other &&
+	jq ".seconds = 99" job-5.0/test-race/5.0/port.json >other/test-race/5.0/port.json &&
+	echo old >r.txt &&
+	run_ltsport report $both -o r.txt --merge job-5.0 job-4.14 other &&
+	test "$(cat rc)" = 2 && test ! -s out && test "$(cat r.txt)" = old &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^ltsport: --merge job-5.0 other: both have records of tree 5.0 and they differ (port.json); give each tree${Q}s records once$" err &&
+	rm other/test-race/5.0/port.json &&
+	run_ltsport report $both --merge other job-5.0 &&
+	test "$(cat rc)" = 2 && grep -q "merge other job-5.0: both have records of tree 5.0 and they differ (port.json)" err &&
+	cp job-5.0/test-race/5.0/port.json other/test-race/5.0/ &&
+	cp job-4.14/.work/4.14/status.json other/.work/5.0/status.json &&
+	run_ltsport report $both --merge job-5.0 other &&
+	test "$(cat rc)" = 2 && grep -q "differ (status.json)" err
+'
+
+test_expect_success 'report --merge: bad dirs are exit 2' '
+	cd m &&
+	run_ltsport report $both --merge &&
+	test "$(cat rc)" = 2 && grep -q "^ltsport: --merge: no directory; give the --backports dirs" err &&
+	run_ltsport report $both --merge nosuch &&
+	test "$(cat rc)" = 2 && grep -q "^ltsport: --merge nosuch: no such directory" err &&
+	mkdir -p plain/x &&
+	run_ltsport report $both --merge job-5.0 plain &&
+	test "$(cat rc)" = 2 && grep -q "^ltsport: --merge plain: neither a backports/ dir" err &&
+	mkdir -p unknown/test-race/9.9 &&
+	run_ltsport report $both --merge job-5.0 unknown &&
+	test "$(cat rc)" = 2 &&
+	grep -q "^ltsport: --merge unknown: records of tree 9.9, which .*stable_trees.conf has not; give --config" err &&
+	mkdir -p left/test-race/6.6 &&
+	"$LTSPORT" report $both --merge job-5.0 job-4.14 left >left.text &&
+	test_cmp_files one.text left.text
 '
 
 test_done
