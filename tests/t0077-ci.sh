@@ -48,7 +48,8 @@ check_pipeline() {
 	    """the argv of a command line, through a real shell"""
 	    out = subprocess.run(["bash", "-c", "w() { printf \"%s\\0\" \"$@\"; }; " +
 	                          line.replace("./ltsport ", "w ./ltsport ", 1)
-	                              .replace("git clone ", "w git clone ", 1)],
+	                              .replace("git clone ", "w git clone ", 1)
+	                              .replace("mkdir ", "w mkdir ", 1)],
 	                         capture_output=True, text=True, check=True).stdout
 	    return out.split("\0")[:-1]
 
@@ -81,7 +82,8 @@ check_pipeline() {
 	    m = jobs["merge"]
 	    assert m["needs"] == ["tree " + t for t in trees], m["needs"]
 	    assert m["when"] == "always" and m["stage"] == "merge", m
-	    merge = cmds(m["script"], "report")
+	    merge_lines = m["script"]
+	    merge = cmds(merge_lines, "report")
 	    assert m["artifacts"]["reports"]["junit"] == "junit.xml", m["artifacts"]
 	    fetch = {t: [words(l) for l in jobs["tree " + t]["script"]
 	                 if l.startswith("git clone ") or "trees import" in l] for t in trees}
@@ -116,7 +118,10 @@ check_pipeline() {
 	    steps = {s.get("name", s.get("uses")): s for s in m["steps"]}
 	    dl = steps["the tree jobs' records"]["with"]
 	    assert dl == {"pattern": "tree-*", "merge-multiple": "true"}, dl
-	    merge = cmds(steps["merge"]["run"].split("\n"), "report")
+	    merge_lines = steps["merge"]["run"].split("\n")
+	    merge = cmds(merge_lines, "report")
+	mk = [l for l in merge_lines if l.startswith("mkdir ")]
+	assert [words(l) for l in mk] == [["mkdir", "-p"] + ["backports-" + t for t in trees]], mk
 	fmts = [r[r.index("--format") + 1] for r in merge]
 	assert sorted(fmts) == ["json", "junit", "kcidb", "markdown", "text"], fmts
 	for r in merge:
@@ -323,6 +328,9 @@ test_expect_success 'report --merge: bad dirs are exit 2' '
 	run_ltsport report $both --merge job-5.0 unknown &&
 	test "$(cat rc)" = 2 &&
 	grep -q "^ltsport: --merge unknown: records of tree 9.9, which .*stable_trees.conf has not; give --config" err &&
+	mkdir empty &&
+	"$LTSPORT" report --series ../series-dir --json --merge job-5.0 empty >empty.json &&
+	test "$(jq -r ".[] | select(.tree == \"4.14\") | .state" empty.json)" = "no records" &&
 	mkdir -p left/test-race/6.6 &&
 	"$LTSPORT" report $both --merge job-5.0 job-4.14 left >left.text &&
 	test_cmp_files one.text left.text

@@ -281,8 +281,20 @@ static const char *const merged_formats[][2] = {
 /* The merge job's reports: "report [--tree T]... --format F -o FILE --merge DIR...". */
 static void merge_lines(struct lines *l, const struct ci_pipeline *p)
 {
+	struct sbuf dirs = {0};
 	size_t i, k;
 
+	/* a job that kept nothing (its tree absent, or it failed early) is a tree without records */
+	sbuf_adds(&dirs, "mkdir -p");
+	for (i = 0; i < p->ntrees; i++) {
+		char *out = out_of(p->trees[i].name), *q = sh_quote(out);
+
+		sbuf_addf(&dirs, " %s", q);
+		free(q);
+		free(out);
+	}
+	add_line(l, "%s", dirs.buf);
+	sbuf_release(&dirs);
 	for (k = 0; k < ARRAY_SIZE(merged_formats); k++) {
 		struct sbuf sb = {0};
 

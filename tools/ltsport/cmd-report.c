@@ -314,11 +314,29 @@ struct merge_tree {
 	char *why;
 };
 
-/* A backports/ dir holds <series>/ or .work/; a <series> dir is named so. */
+/* 1 when a dir has no entries (a job that left no records: the tree was absent). */
+static int is_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/*
+ * A backports/ dir holds <series>/ or .work/, or nothing at all (a job that
+ * wrote no record); a <series> dir is named so.
+ */
 static int merge_root(const struct ctx *ctx, struct merge_src *m)
 {
 	char *sdir = path_join(m->dir, ctx->series.name), *work = path_join(m->dir, ".work");
-	int ok = is_dir(sdir) || is_dir(work);
+	int ok = is_dir(sdir) || is_dir(work) || is_empty_dir(m->dir);
 
 	free(sdir);
 	free(work);
