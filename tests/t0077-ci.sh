@@ -204,6 +204,36 @@ test_expect_success 'ci: two trees that give one job id are refused' '
 	grep -q "^ltsport: .*clash/stable_trees.conf:4: trees 4.19 and 4_19 give one job id (tree-4_19)" err
 '
 
+test_expect_success 'ci: quotes, backslashes and bytes not UTF-8 from the config survive' '
+	mkdir odd && cat >odd/stable_trees.conf <<-\EOF &&
+	[tree "5.4"]
+		path = t/5.4
+		ref = HEAD
+		upstream = "https://example.org/a\\b\"c$(x)QQ.git" x
+	EOF
+	sed -i "s/QQ/\\xff/" odd/stable_trees.conf &&
+	grep -q "$(printf "\377")" odd/stable_trees.conf &&
+	"$LTSPORT" ci --gitlab --config odd/stable_trees.conf --series series-dir >odd.yml &&
+	"$PY" - odd.yml <<-\PY
+	import subprocess, sys, yaml
+	doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+	line = [l for l in doc["tree 5.4"]["script"] if l.startswith("git clone ")][0]
+	argv = subprocess.run(["bash", "-c", "w() { printf \"%s\\0\" \"$@\"; }; w " + line],
+	                      capture_output=True, text=True, check=True).stdout.split("\0")[:-1]
+	assert argv[-2] == "https://example.org/a\\b\"c$(x)\ufffd.git", argv
+	assert argv[-3] == "x" and argv[-1] == "odd/t/5.4", argv
+	PY
+'
+
+test_expect_success 'ci --github: a GitHub expression from the config is refused' '
+	mkdir expr && printf "%s\n" "[tree \"5.4\"]" "	path = t/5.4" "	ref = HEAD" \
+		"	upstream = https://example.org/\${{github.token}}.git" >expr/stable_trees.conf &&
+	run_ltsport ci --github --config expr/stable_trees.conf --series series-dir &&
+	test "$(cat rc)" = 2 && test ! -s out &&
+	grep -q "expr/stable_trees.conf:1: tree 5.4: .\${{. in its path or upstream" err &&
+	"$LTSPORT" ci --gitlab --config expr/stable_trees.conf --series series-dir >/dev/null
+'
+
 # report --merge: two trees' records made by two jobs, each in its own dir.
 test_expect_success 'merge setup: two trees, each job in its own --backports dir' '
 	mkdir m && cd m && ln -s ../up up &&

@@ -145,6 +145,26 @@ static int check_names(const struct ctx *ctx, const struct ci_pipeline *p)
 	return bad;
 }
 
+/* GitHub evaluates "${{ ... }}" wherever it stands: no value of ours may hold one. */
+static int check_expr(const struct ctx *ctx, const struct ci_pipeline *p)
+{
+	size_t i;
+
+	if (p->engine != CI_GITHUB)
+		return 0;
+	if ((p->config && strstr(p->config, "${{")) || (p->series && strstr(p->series, "${{")))
+		return error("--config or --series: '${{' would be a GitHub Actions expression; use a path without it");
+	for (i = 0; i < p->ntrees; i++) {
+		const struct ci_tree *t = &p->trees[i];
+
+		if (strstr(t->path, "${{") || (t->url && strstr(t->url, "${{")) ||
+		    (t->branch && strstr(t->branch, "${{")))
+			return error("%s:%d: tree %s: '${{' in its path or upstream would be a GitHub Actions expression; remove it",
+				     ctx->conf.file, ctx->ws[i].conf->line, t->name);
+	}
+	return 0;
+}
+
 static int emit(const struct ci_opts *o, const char *text)
 {
 	if (o->output)
@@ -190,7 +210,7 @@ int cmd_ci(int argc, char **argv)
 		t->path = job_path(&ctx, ctx.ws[i].conf);
 		split_upstream(ctx.ws[i].conf->upstream, &t->url, &t->branch);
 	}
-	if (check_names(&ctx, &p) < 0)
+	if (check_names(&ctx, &p) < 0 || check_expr(&ctx, &p) < 0)
 		goto out;
 	ret = EXIT_ERROR;
 	text = ci_render(&p);
