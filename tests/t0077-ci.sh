@@ -132,10 +132,10 @@ check_pipeline() {
 	    f = fetch[t]
 	    assert len(f) == 1, f
 	    if t == "4.19":
-	        assert f[0] == ["git", "clone", "--depth", "1", "--branch", "linux-4.19.y",
+	        assert f[0] == ["git", "clone", "--branch", "linux-4.19.y",
 	                        "https://example.org/stable.git", "trees/4.19"], f
 	    elif t == "mainline":
-	        assert f[0] == ["git", "clone", "--depth", "1",
+	        assert f[0] == ["git", "clone",
 	                        "https://example.org/it\x27s&$(x).git", "trees/mainline"], f
 	    else:
 	        assert f[0][:3] == ["./ltsport", "trees", "import"], f
@@ -232,6 +232,82 @@ test_expect_success 'ci --github: a GitHub expression from the config is refused
 	test "$(cat rc)" = 2 && test ! -s out &&
 	grep -q "expr/stable_trees.conf:1: tree 5.4: .\${{. in its path or upstream" err &&
 	"$LTSPORT" ci --gitlab --config expr/stable_trees.conf --series series-dir >/dev/null
+'
+
+# run_jobs <pipeline>: each tree job's commands in a dir of its own (its
+# stages up to port, and its reports), only its artifacts carried to the
+# merge dir, then the merge job's commands there: GitLab's way, on one host.
+run_jobs() {
+	"$PY" - "$1" "$LTSPORT" <<-\PY
+	import os, shutil, subprocess, sys, yaml
+	doc = yaml.safe_load(open(sys.argv[1]))
+	ltsport = sys.argv[2]
+	top = os.getcwd()
+
+	def run(lines, cwd):
+	    script = "set -e\n" + "\n".join(l.replace("./ltsport ", ltsport + " ") for l in lines)
+	    subprocess.run(["bash", "-c", script], cwd=cwd, check=True)
+
+	os.mkdir("merge")
+	for name, job in doc.items():
+	    if not name.startswith("tree "):
+	        continue
+	    d = os.path.join(top, "job " + name[5:])
+	    os.mkdir(d)
+	    shutil.copy("stable_trees.conf", d)
+	    script = [l for l in job["script"] if not any(
+	        l.startswith("./ltsport %s " % s) for s in ("check", "build", "repro"))]
+	    run(script, d)
+	    run(job["after_script"], d)
+	    for a in job["artifacts"]["paths"]:
+	        src, dst = os.path.join(d, a), os.path.join(top, "merge", a)
+	        os.makedirs(os.path.dirname(dst.rstrip("/")), exist_ok=True)
+	        if not os.path.exists(src):
+	            continue	# GitLab warns and keeps the others
+	        if os.path.isdir(src):
+	            shutil.copytree(src, dst)
+	        else:
+	            shutil.copy(src, dst)
+	shutil.copy("stable_trees.conf", "merge")
+	run(doc["merge"]["script"], os.path.join(top, "merge"))
+	PY
+}
+
+test_expect_success 'the pipeline runs: clones from its upstream, stages, reports, artifacts, merge' '
+	mkdir run && cd run && ln -s ../up up &&
+	git clone -q up hist && git -C hist checkout -q -b linux-5.0.y v5.0 &&
+	(cd hist && echo "int stable_only;" >>mm/other.c && commit_all "mm: a stable-only change") &&
+	make_import old v4.14 &&
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = trees/5.0
+		ref = HEAD
+		base = v5.0
+		upstream = file://$TRASH/run/hist linux-5.0.y
+	[tree "4.14"]
+		path = trees/4.14
+		ref = HEAD
+		upstream = file://$TRASH/run/old master
+	EOF
+	"$LTSPORT" ci --gitlab --series "$TRASH/series-dir" >pipeline.yml &&
+	run_jobs pipeline.yml >jobs.out 2>&1 &&
+	test "$(git -C "job 5.0/trees/5.0" rev-parse HEAD)" = "$(git -C hist rev-parse HEAD)" &&
+	grep -q "commits walked since v5.0" "job 5.0/backports-5.0/.work/5.0/status.json" &&
+	test -f merge/backports-5.0/test-race/5.0/port.json &&
+	test -f merge/backports-4.14/.work/4.14/status.json &&
+	test ! -e merge/backports-5.0/.work/5.0/lock &&
+	jq -e ".checkouts[0].tree_name == \"5.0\"" merge/kcidb-5.0.json >/dev/null &&
+	cat >expect <<-EOF &&
+	5.0: missing (${FIX1:0:12} missing, ${FIX2:0:12} missing)
+	  port: 2 patches (exact,exact)
+	4.14: not-affected (${FIX1:0:12} not-affected, ${FIX2:0:12} not-affected)
+	  port: not run
+	EOF
+	grep -E "^(5.0|4.14|  port):" merge/report.txt >actual &&
+	test_cmp_files expect actual &&
+	grep -q "^| 5.0 | missing | 2 patches (exact,exact) |" merge/report.md &&
+	"$PY" -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert [s.get(\"name\") for s in r] == [\"5.0\", \"4.14\"]" merge/junit.xml &&
+	test "$(jq -r ".[0].next" merge/report.json)" = "run ltsport check and build"
 '
 
 # report --merge: two trees' records made by two jobs, each in its own dir.

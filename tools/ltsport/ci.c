@@ -211,7 +211,7 @@ static void fetch_lines(struct lines *l, const struct ci_tree *t)
 	if (t->url) {
 		char *url = sh_quote(t->url), *br = t->branch ? sh_quote(t->branch) : NULL;
 
-		add_line(l, "git clone --depth \"${LTSPORT_DEPTH:-1}\"%s%s %s %s",
+		add_line(l, "git clone ${LTSPORT_GIT_REFERENCE:+--reference-if-able \"$LTSPORT_GIT_REFERENCE\"}%s%s %s %s",
 			 br ? " --branch " : "", br ? br : "", url, path);
 		free(url);
 		free(br);
@@ -337,7 +337,9 @@ static void header(struct sbuf *sb, const struct ci_pipeline *p)
 		  "# A stage that exits non-zero ends its job (port's 1: a tree needs a\n"
 		  "# maintainer); the reports and the records are kept whatever happened.\n"
 		  "# A tree without upstream is imported from the tarball its variable names\n"
-		  "# (LTSPORT_TARBALL_<TREE>); LTSPORT_DEPTH is the depth of the clones.\n",
+		  "# (LTSPORT_TARBALL_<TREE>). The clones are whole (status's history walk\n"
+		  "# stops at a shallow clone's edge with a missing object); give a local\n"
+		  "# clone to borrow objects from in LTSPORT_GIT_REFERENCE to make them quick.\n",
 		  p->engine == CI_GITLAB ? "gitlab" : "github");
 }
 
@@ -383,7 +385,7 @@ static void gitlab(struct sbuf *sb, const struct ci_pipeline *p)
 	y_item(sb, 2, "trees");
 	y_item(sb, 2, "merge");
 	y_key(sb, 0, "variables");
-	y_kv(sb, 2, "LTSPORT_DEPTH", "1");
+	y_kv(sb, 2, "LTSPORT_GIT_REFERENCE", "");
 	for (i = 0; i < p->ntrees; i++) {
 		gitlab_tree(sb, p, &p->trees[i]);
 		add_line(&needs, "tree %s", p->trees[i].name);
@@ -498,7 +500,7 @@ static void github(struct sbuf *sb, const struct ci_pipeline *p)
 	y_item(sb, 2, "push");
 	y_item(sb, 2, "workflow_dispatch");
 	y_key(sb, 0, "env");
-	y_kv(sb, 2, "LTSPORT_DEPTH", "1");
+	y_kv(sb, 2, "LTSPORT_GIT_REFERENCE", "");
 	y_key(sb, 0, "jobs");
 	for (i = 0; i < p->ntrees; i++)
 		github_tree(sb, p, &p->trees[i]);
