@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential pkg-config libgit2-dev libjson-c-dev git quilt jq perl xz-utils
 coccinelle sparse patch bc flex bison libelf-dev libssl-dev cpio gcc-11
 busybox-static qemu-system-x86 linux-source-6.1 linux-source-6.12
-libcmocka-dev clang-14 libclang-rt-14-dev ccache python3-junitparser python3-jsonschema
+libcmocka-dev clang-14 libclang-rt-14-dev ccache python3-junitparser python3-jsonschema python3-yaml
 man-db groff-base"
 missing=""
 for p in $PKGS; do

@@ -11,5 +11,6 @@ int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
 
 #endif

@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "backtest", cmd_backtest, "take out fixes humans backported, port them again, compare" },
 	{ "run", cmd_run, "all stages for the trees, skipping what is up to date, then the report" },
 	{ "trees", cmd_trees, "trees import TARBALL: make a git tree from a kernel source tarball" },
+	{ "ci", cmd_ci, "--gitlab|--github: a pipeline with a job per tree and a merge job" },
 };
 
 static void print_usage(FILE *f)
