@@ -333,7 +333,8 @@ static void header(struct sbuf *sb, const struct ci_pipeline *p)
 {
 	sbuf_addf(sb, "# Made by ltsport ci --%s: a job per tree of the config, then \"merge\",\n"
 		  "# which merges their records into one matrix (ltsport report --merge).\n"
-		  "# ltsport run does not exist yet: each tree job runs the stages one by one.\n"
+		  "# Each tree job runs the stages one by one, as ltsport run does, so that\n"
+		  "# the job's log shows each stage as its own step.\n"
 		  "# A stage that exits non-zero ends its job (port's 1: a tree needs a\n"
 		  "# maintainer); the reports and the records are kept whatever happened.\n"
 		  "# A tree without upstream is imported from the tarball its variable names\n"
