@@ -191,4 +191,22 @@ test_expect_success 'a corrupt record is decided again, never taken' '
 	jq -e .inputs $status_record >/dev/null
 '
 
+test_expect_success 'a shallow clone: the walk stops at its edge, status still decides' '
+	git clone -q --depth 1 "file://$TRASH/up" shallow &&
+	git -C shallow fetch -q --depth 1 origin tag v5.0 &&
+	cat >shallow.conf <<-EOF &&
+	[tree "5.2"]
+		path = shallow
+		ref = HEAD
+		base = v5.0
+	EOF
+	"$LTSPORT" status --config shallow.conf --series "$TRASH/series-dir" --json >shallow.json &&
+	test "$(jq -r ".[0].series_state" shallow.json)" = fixed &&
+	git clone -q --depth 3 "file://$TRASH/up" shallow3 &&
+	git -C shallow3 fetch -q --depth 3 origin tag v5.1 &&
+	sed "s/shallow$/shallow3/; s/v5.0/v5.1/" shallow.conf >shallow3.conf &&
+	"$LTSPORT" status --config shallow3.conf --series "$TRASH/series-dir" >shallow3.out &&
+	grep -q "^  5.2: 2 commits walked since v5.1$" shallow3.out
+'
+
 test_done

@@ -125,6 +125,14 @@ int read_blob_at(git_repository *repo, git_tree *tree, const char *path, char **
 int walk_range(git_repository *repo, const git_oid *tip, const git_oid *hide,
 	       walk_fn fn, void *payload, size_t *count)
 {
+	/*
+	 * A shallow clone lacks the parents at its edge, and libgit2 cannot
+	 * hide what it cannot read: there the walk goes down from the tip to
+	 * the edge, and the range is whole only if it met the hidden commit
+	 * (in the walk's date order, as a stable branch's linear history
+	 * has it: a topological sort would need the missing parents).
+	 */
+	int shallow = git_repository_is_shallow(repo) == 1, met = 0;
 	git_revwalk *walk = NULL;
 	git_odb *odb = NULL;
 	git_oid id;
@@ -132,7 +140,8 @@ int walk_range(git_repository *repo, const git_oid *tip, const git_oid *hide,
 
 	*count = 0;
 	if (git_repository_odb(&odb, repo) < 0 || git_revwalk_new(&walk, repo) < 0 ||
-	    git_revwalk_push(walk, tip) < 0 || (hide && git_revwalk_hide(walk, hide) < 0)) {
+	    git_revwalk_push(walk, tip) < 0 ||
+	    (hide && !shallow && git_revwalk_hide(walk, hide) < 0)) {
 		git_fail("history walk");
 		goto out;
 	}
@@ -140,6 +149,10 @@ int walk_range(git_repository *repo, const git_oid *tip, const git_oid *hide,
 		git_odb_object *obj;
 		char *text, *msg;
 
+		if (shallow && hide && git_oid_equal(&id, hide))
+			met = 1;
+		if (met)
+			continue;
 		if (git_odb_read(&obj, odb, &id) < 0) {
 			git_fail("history walk: reading a commit");
 			goto out;
@@ -153,11 +166,15 @@ int walk_range(git_repository *repo, const git_oid *tip, const git_oid *hide,
 		if (rc)
 			break;
 	}
+	if (shallow && rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		rc = GIT_ITEROVER;
+	}
 	if (rc < 0 && rc != GIT_ITEROVER) {
 		git_fail("history walk");
 		goto out;
 	}
-	ret = 0;
+	ret = shallow && hide && !met;
 out:
 	git_revwalk_free(walk);
 	git_odb_free(odb);

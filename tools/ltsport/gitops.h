@@ -30,6 +30,11 @@ int read_blob_buf(git_repository *repo, git_tree *tree, const char *path, char *
 		  size_t *len, unsigned int *mode);
 int read_blob_at(git_repository *repo, git_tree *tree, const char *path, char **out);
 
+/*
+ * fn on every commit of hide..tip: 0 when the walk was whole, 1 when a
+ * shallow clone's edge came before hide (the range is incomplete), -1 on
+ * error.
+ */
 typedef int (*walk_fn)(const git_oid *id, const char *msg, void *payload);
 int walk_range(git_repository *repo, const git_oid *tip, const git_oid *hide,
 	       walk_fn fn, void *payload, size_t *count);

@@ -202,6 +202,11 @@ static int walk_markers(struct tree_state *ts, struct marker_scan *m)
 	if (!ret) {
 		ts->history = 1;
 		ts->history_note = xprintf("%zu commits walked since %s", ts->walked, base);
+	} else if (ret > 0) {
+		/* markers found count; a marker not found proves nothing */
+		ts->history_note = xprintf("shallow clone: %zu commits walked to its edge, before %s: history incomplete",
+					   ts->walked, base);
+		ret = 0;
 	}
 	return ret;
 }
