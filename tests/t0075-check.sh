@@ -75,7 +75,7 @@ Signed-off-by: A U Thor <author@example.com>" &&
 		fixes-release = v6.1
 	EOT
 	for t in t nocp; do
-		printf "[tree \"%s\"]\n\tpath = %s\n\tref = HEAD\n\tkconfig = %s\n" \
+		printf "[tree \"%s\"]\n\tpath = %s\n\tref = HEAD\n\ttoolchain = gcc\n\tkconfig = %s\n" \
 			$t $t "$TOP/tools/kconfig/swap-repro.config"
 	done >stable_trees.conf &&
 	run_ltsport port --series s && cat out err && test "$(cat rc)" = 0 &&

@@ -17,6 +17,8 @@
 #include "workspace.h"
 #include "kbuild.h"
 #include "kstage.h"
+#include "toolchain.h"
+#include "verdict.h"
 #include "vm.h"
 
 #define BUILD_TIMEOUT 3600
@@ -93,7 +95,7 @@ int kstage_open(struct kstage *ks, struct tree_ws *ws)
 	git_oid_tostr(ks->key, sizeof(ks->key), git_commit_id(ws->tip));
 	ks->kb.src = ks->src;
 	ks->kb.obj = ks->obj;
-	ks->kb.cc = conf->toolchain ? conf->toolchain : "gcc";
+	ks->kb.cc = toolchain_is_auto(conf->toolchain) ? NULL : conf->toolchain;
 	ks->kb.arch = conf->arch;
 	ks->kb.fragment = conf->kconfig;
 	ks->kb.key = ks->key;
@@ -101,12 +103,163 @@ int kstage_open(struct kstage *ks, struct tree_ws *ws)
 	return 0;
 }
 
-int kstage_config(struct kstage *ks, char **failure)
+#define CHOICE_FILE "toolchain.choice"
+
+/* The choice kept for this tip: "<tip>\n<cc>\n<why>\n", when cc is still there. */
+static int load_choice(struct kstage *ks)
+{
+	char *path = ws_path(ks->ws, WS_WORK, CHOICE_FILE), *text = NULL;
+	char tip[GIT_OID_HEXSZ + 1], cc[64];
+	int n = 0, ok = 0;
+
+	if (!read_file_quiet(path, &text) &&
+	    sscanf(text, "%40s\n%63s\n%n", tip, cc, &n) == 2 && n > 0 &&
+	    !strcmp(tip, ks->key) && toolchain_valid(cc) && toolchain_installed(cc)) {
+		const char *why = text + n;
+
+		ks->cc = xstrdup(cc);
+		ks->toolchain_why = xstrndup(why, strcspn(why, "\n"));
+		ok = 1;
+	}
+	free(text);
+	free(path);
+	return ok;
+}
+
+static int save_choice(struct kstage *ks)
+{
+	char *path = ws_path(ks->ws, WS_WORK, CHOICE_FILE);
+	char *text = xprintf("%s\n%s\n%s\n", ks->key, ks->cc, ks->toolchain_why);
+	int ret = write_file_atomic(path, text, strlen(text));
+
+	free(text);
+	free(path);
+	return ret;
+}
+
+static int tree_min_gcc(struct kstage *ks)
+{
+	char *script = path_join(ks->src, "scripts/min-tool-version.sh");
+	char *changes = path_join(ks->src, "Documentation/process/changes.rst");
+	char *a = NULL, *b = NULL;
+	int m;
+
+	if (read_file_quiet(script, &a))
+		a = NULL;
+	if (read_file_quiet(changes, &b))
+		b = NULL;
+	m = toolchain_min_gcc(a, b);
+	free(a);
+	free(b);
+	free(script);
+	free(changes);
+	return m;
+}
+
+/* Does cc configure the tree and build prepare? 1 yes, 0 no (*why), -1 error. */
+static int try_toolchain(struct kstage *ks, const char *cc, char **why)
 {
 	char *cfglog = ws_path(ks->ws, WS_LOG, "config.log");
+	char *name = xprintf("toolchain-%s.log", cc);
+	char *log = ws_path(ks->ws, WS_LOG, name);
+	const char *const targets[] = { "prepare", NULL };
+	const char *const *extra = ks->kb.extra;
+	struct kbuild_result res;
+	int rc;
+
+	ks->kb.cc = cc;
+	ks->kb.extra = NULL;
+	progress("%s: toolchain auto: trying %s", ks->ws->name, cc);
+	unlink(cfglog);
+	rc = kbuild_config(&ks->kb, cfglog);
+	if (rc > 0) {
+		*why = xprintf("%s: configuring fails (see %s)", cc, cfglog);
+		rc = 0;
+	} else if (rc == 0) {
+		if (kbuild_make(&ks->kb, targets, log, &res) < 0 && !res.first_error)
+			rc = -1;
+		else if (res.ok)
+			rc = 1;
+		else
+			*why = xprintf("%s: prepare fails: %s", cc,
+				       res.first_error ? res.first_error : "see its log");
+		kbuild_result_release(&res);
+	}
+	ks->kb.extra = extra;
+	free(cfglog);
+	free(name);
+	free(log);
+	return rc;
+}
+
+/* toolchain = auto: the newest candidate that builds prepare. */
+static int choose_toolchain(struct kstage *ks, char **failure)
+{
+	const struct tree_state *ts = ks->ws->ts;
+	const int *tree = ts && ts->has_version ? ts->version : NULL;
+	const char *arch = ks->kb.arch;
+	const char *prefix = arch && !strcmp(arch, "arm64") ? "aarch64-linux-gnu-" : "";
+	struct toolchain_list l;
+	struct sbuf tried = {0};
+	size_t i;
+	int rc = 0;
+
+	if (load_choice(ks))
+		return 0;
+	if (toolchain_candidates(tree, tree_min_gcc(ks), prefix, NULL, &l) && !l.skipped.len) {
+		toolchain_list_release(&l);
+		return error("%s: toolchain auto: no %sgcc-N or %sgcc on PATH; install one (make deps) or set toolchain = in %s",
+			     ks->ws->name, prefix, prefix, ks->ws->conffile);
+	}
+	if (!l.nr) {
+		*failure = xprintf("toolchain auto: no installed %sgcc fits this tree%s%s", prefix,
+				   l.skipped.len ? ": " : "", l.skipped.len ? l.skipped.buf : "");
+		toolchain_list_release(&l);
+		return 0;
+	}
+	for (i = 0; i < l.nr && !ks->cc; i++) {
+		char *why = NULL;
+
+		rc = try_toolchain(ks, l.cc[i], &why);
+		if (rc < 0)
+			break;
+		if (rc) {
+			ks->cc = xstrdup(l.cc[i]);
+			ks->toolchain_why = xprintf("auto: %s, the newest that builds prepare%s%s%s%s",
+						    ks->cc, tried.len ? "; " : "", tried.len ? tried.buf : "",
+						    l.skipped.len ? "; skipped " : "",
+						    l.skipped.len ? l.skipped.buf : "");
+		} else {
+			sbuf_addf(&tried, "%s%s", tried.len ? "; " : "", why);
+		}
+		free(why);
+	}
+	if (rc >= 0 && !ks->cc)
+		*failure = xprintf("toolchain auto: no installed gcc builds prepare here: %s%s%s",
+				   tried.buf, l.skipped.len ? "; skipped " : "",
+				   l.skipped.len ? l.skipped.buf : "");
+	/* the trials pointed kb.cc into the list */
+	ks->kb.cc = ks->cc;
+	toolchain_list_release(&l);
+	sbuf_release(&tried);
+	if (rc < 0)
+		return -1;
+	return ks->cc ? save_choice(ks) : 0;
+}
+
+int kstage_config(struct kstage *ks, char **failure)
+{
+	char *cfglog;
 	int rc;
 
 	*failure = NULL;
+	if (!ks->kb.cc && !ks->cc && choose_toolchain(ks, failure) < 0)
+		return -1;
+	if (*failure)
+		return 0;
+	if (ks->cc)
+		ks->kb.cc = ks->cc;
+	cfglog = ws_path(ks->ws, WS_LOG, "config.log");
 	unlink(cfglog);
 	rc = kbuild_config(&ks->kb, cfglog);
 	if (rc > 0)
@@ -117,6 +270,8 @@ int kstage_config(struct kstage *ks, char **failure)
 
 void kstage_release(struct kstage *ks)
 {
+	free(ks->cc);
+	free(ks->toolchain_why);
 	free(ks->src);
 	free(ks->obj);
 	memset(ks, 0, sizeof(*ks));

@@ -20,6 +20,8 @@ struct kstage {
 	char *obj;			/* ws_path(WS_OBJ) */
 	char key[GIT_OID_HEXSZ + 1];	/* the tip: what the config is made on */
 	struct kbuild kb;
+	char *cc;			/* toolchain = auto: the one chosen */
+	char *toolchain_why;		/* how it was chosen, NULL when configured */
 };
 
 /*
@@ -35,6 +37,10 @@ int kstage_checkout(struct kstage *ks, git_tree *tree);
 /*
  * Configure on what src holds now. A tree or toolchain that cannot even
  * configure is a result, not our error: *failure says so, 0 is returned.
+ * With toolchain = auto (or none) the compiler is chosen first: the
+ * tree's choice kept in the work dir for this tip, else the candidates of
+ * toolchain.c tried newest first, the first that configures and builds
+ * prepare; ks->cc and ks->toolchain_why say which and why.
  */
 int kstage_config(struct kstage *ks, char **failure);
 void kstage_release(struct kstage *ks);

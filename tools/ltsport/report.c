@@ -127,6 +127,8 @@ char *report_text(const struct report *rp)
 		for (k = 0; r->present && k < REPORT_NSTAGES; k++)
 			sbuf_addf(&sb, "  %s: %s\n", stage_name(report_stages[k]),
 				  cell_text(r, report_stages[k]));
+		if (r->present && r->cells[STAGE_BUILD].load == REC_OK && r->build.toolchain_why)
+			sbuf_addf(&sb, "  toolchain: %s\n", r->build.toolchain_why);
 		sbuf_addf(&sb, "  next: %s\n", r->action);
 	}
 	return sbuf_detach(&sb);

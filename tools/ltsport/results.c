@@ -165,6 +165,7 @@ static const struct rec_field build_fields[] = {
 	F_INLINE(struct build_result, head, head_fields),
 	F(struct build_result, mode, "mode", RF_STRING, RF_REQUIRED),
 	F(struct build_result, toolchain, "toolchain", RF_STRING, RF_REQUIRED),
+	F(struct build_result, toolchain_why, "toolchain_why", RF_STRING, RF_NULLABLE),
 	F_ENUM(struct build_result, verdict, "verdict", build_verdict_names, RF_REQUIRED),
 	F(struct build_result, first_error, "first_error", RF_STRING, RF_REQUIRED),
 	F(struct build_result, seconds_before, "seconds_before", RF_DOUBLE, RF_REQUIRED),
@@ -971,7 +972,7 @@ int stage_inputs(struct tree_ws *ws, enum stage_kind s, char out[INPUTS_HEXSZ + 
 		git_commit_free(ported);
 		if (s == STAGE_CHECKPATCH)
 			break;
-		inputs_add(&in, "toolchain", ws->conf->toolchain ? ws->conf->toolchain : "gcc");
+		inputs_add(&in, "toolchain", ws->conf->toolchain ? ws->conf->toolchain : "auto");
 		inputs_add_file(&in, "kconfig", ws->conf->kconfig);
 		if (s == STAGE_REPRO && ws->series) {
 			inputs_add_file(&in, "instrument", ws->series->repro.instrument);

@@ -86,7 +86,8 @@ const char *build_verdict_name(enum build_verdict v);
 struct build_result {
 	struct stage_record head;
 	char *mode;			/* "quick" or "full" */
-	char *toolchain;
+	char *toolchain;		/* the compiler the build used */
+	char *toolchain_why;		/* toolchain = auto: how it was chosen; NULL otherwise */
 	enum build_verdict verdict;
 	char *first_error;		/* "" when none */
 	double seconds_before;

@@ -191,7 +191,9 @@ static int fill_result(struct tree_build *tb, const char *inputs, double t0,
 		return -1;
 	}
 	r->mode = xstrdup(tb->o->quick ? "quick" : "full");
-	r->toolchain = xstrdup(conf->toolchain ? conf->toolchain : "gcc");
+	r->toolchain = xstrdup(tb->ks.kb.cc ? tb->ks.kb.cc :
+			       conf->toolchain ? conf->toolchain : "auto");
+	r->toolchain_why = tb->ks.toolchain_why ? xstrdup(tb->ks.toolchain_why) : NULL;
 	r->verdict = v;
 	r->first_error = xstrdup(first ? first : "");
 	r->seconds_before = tb->before.seconds;
