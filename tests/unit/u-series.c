@@ -130,10 +130,10 @@ static void test_mail_not_a_mail(void **state)
 {
 	(void)state;
 	refused(DIFF, P ":1: not a git format-patch mail");
-	refused("From: A <a@b>\nSubject: x\n\nno diff here\n---\n", P ": no 'diff --git' section");
+	refused("From: A <a@b>\nSubject: x\n\nno diff here\n---\n", P ":1: no 'diff --git' section");
 	refused("From: A <a@b>\nSubject: x\n\n diff --git a/x b/x\n", "no 'diff --git' section");
 	refused("From: A <a@b>\nSubject: x\n\ndiff --git a/x b/x\n@@ -1 +1 @@\nnot a hunk line\n",
-		P ": corrupt patch");
+		P ":5: corrupt patch");
 }
 
 static void test_mail_bad_paths(void **state)

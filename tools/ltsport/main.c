@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "build-test every tree before and after the series" },
 	{ "repro", cmd_repro, "boot each tree's kernel before and after the series with the reproducer" },
 	{ "backtest", cmd_backtest, "take out fixes humans backported, port them again, compare" },
+	{ "series", cmd_series, "series new NAME SOURCE...: a series from git show, mbox or mail" },
 	{ "trees", cmd_trees, "trees import TARBALL: make a git tree from a kernel source tarball" },
 };
 

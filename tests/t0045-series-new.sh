@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ltsport series new: a series directory from git show output, an mbox or a
+# mail; bad input is refused with its file and line, and nothing is written.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-trees.sh"
+
+# conf_get FILE KEY: a value of series.conf as git reads it.
+conf_get() {
+	git config -f "$1" --get "$2"
+}
+
+# expect_refused <pattern> NAME SOURCE...: exit 2, one error line, nothing in sd/.
+expect_refused() {
+	pat=$1 && shift &&
+	run_ltsport series new "$@" --into sd &&
+	test "$(cat rc)" = 2 &&
+	grep -q "$pat" err &&
+	test "$(wc -l <err)" = 1 &&
+	test ! -s out &&
+	test -z "$(ls -A sd 2>/dev/null)"
+}
+
+test_expect_success 'setup: a mainline-like history and a small repo' '
+	make_upstream &&
+	git init -q sm && (
+		cd sm &&
+		printf "%s\n" a b c d e f g h >f.c && git add f.c && git commit -q -m base &&
+		for i in 1 2 3; do
+			sed -i "${i}s/.*/line $i changed/" f.c &&
+			GIT_AUTHOR_DATE="170000000$i +0530" git commit -q -a -m "f: change $i" \
+				-m "Body of change $i." || return 1
+		done
+	)
+'
+
+test_expect_success 'git show output: one patch, upstream id and Fixes: in series.conf' '
+	git -C up show "$FIX1" >fix1.show &&
+	run_ltsport series new s1 fix1.show --into sd &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	name=$(grep -v "^#" sd/s1/series) &&
+	test "$name" = 0001-mm-swap-fix-race-when-skipping-swapcache.patch &&
+	test "$(conf_get sd/s1/series.conf "patch.$name.upstream")" = "$FIX1" &&
+	test "$(conf_get sd/s1/series.conf "patch.$name.fixes")" = "$(echo "$BUG" | cut -c1-12)" &&
+	test "$(conf_get sd/s1/series.conf "patch.$name.subject")" = \
+		"mm/swap: fix race when skipping swapcache" &&
+	! conf_get sd/s1/series.conf "patch.$name.release" &&
+	grep -q "^From: A U Thor <author@example.com>$" "sd/s1/$name" &&
+	grep -q "^Date: $(git -C up log -1 --format=%aD "$FIX1")$" "sd/s1/$name" &&
+	grep -q "^Signed-off-by: Kai Ruisong <kai@example.org>$" "sd/s1/$name" &&
+	git -C up show --format= "$FIX1" >expect.diff &&
+	sed -n "/^diff --git/,\$p" "sd/s1/$name" >got.diff &&
+	test_cmp_files expect.diff got.diff
+'
+
+test_expect_success 'a series from git show ports (two commits in one file)' '
+	make_import imp v5.0 &&
+	write_conf <<-EOF &&
+	[tree "5.0"]
+		path = imp
+		ref = HEAD
+		base = v5.0
+	EOF
+	git -C up show "$FIX1" "$FIX2" >fixes.show &&
+	run_ltsport series new gs fixes.show --into sd &&
+	test "$(cat rc)" = 0 &&
+	test "$(grep -c "^0" sd/gs/series)" = 2 &&
+	run_ltsport port --series sd/gs &&
+	test "$(cat rc)" = 0 &&
+	test "$(git -C imp log --format=%s ltsport/gs/5.0 | head -2 | tail -1)" = \
+		"mm/swap: fix race when skipping swapcache"
+'
+
+test_expect_success 'git show keeps the author date zone (+0530)' '
+	git -C sm show HEAD~2 >c1.show &&
+	run_ltsport series new z c1.show --into sd &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^Date: $(git -C sm log -1 --format=%aD HEAD~2)$" sd/z/0001-f-change-1.patch &&
+	grep -q "^Date: .* +0530$" sd/z/0001-f-change-1.patch
+'
+
+test_expect_success 'git log -p output: every commit, in the file order' '
+	git -C sm log -p --reverse -3 >three.log &&
+	run_ltsport series new lg three.log --into sd &&
+	test "$(cat rc)" = 0 &&
+	printf "%s\n" 0001-f-change-1.patch 0002-f-change-2.patch 0003-f-change-3.patch >expect &&
+	grep -v "^#" sd/lg/series >got && test_cmp_files expect got
+'
+
+# mbox_part FILE N: the Nth message of an mbox (from 1).
+mbox_part() {
+	awk -v n="$2" "/^From [0-9a-f]+ Mon Sep 17/ { k++ } k == n" "$1"
+}
+
+test_expect_success 'an mbox of three patches and a cover letter, out of order, with a reply' '
+	git -C sm format-patch -q --stdout --cover-letter -3 >fp.mbox &&
+	{
+		mbox_part fp.mbox 4 && mbox_part fp.mbox 1 &&
+		printf "From x@y Mon Sep 17 00:00:00 2001\nFrom: R <r@example.com>\n" &&
+		printf "Subject: Re: [PATCH 2/3] f: change 2\n\n> diff --git a/f.c b/f.c\nLooks good.\n\n" &&
+		mbox_part fp.mbox 3 && mbox_part fp.mbox 2
+	} >mixed.mbox &&
+	run_ltsport series new mb mixed.mbox --into sd &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	grep -v "^#" sd/mb/series >got && test_cmp_files expect got &&
+	for i in 1 2 3; do
+		n=$(sed -n "$((i + 1))p" sd/mb/series) &&
+		test "$(conf_get sd/mb/series.conf "patch.$n.upstream")" = \
+			"$(git -C sm rev-parse HEAD~$((3 - i)))" &&
+		grep -q "^Body of change $i.$" "sd/mb/$n" || return 1
+	done
+'
+
+test_expect_success 'a subject with ; and # round-trips through series.conf' '
+	(cd sm && echo x >>f.c && git commit -q -a -m "f: a; b # c \"q\"") &&
+	git -C sm show HEAD >semi.show &&
+	run_ltsport series new semi semi.show --into sd &&
+	test "$(cat rc)" = 0 &&
+	n=$(grep -v "^#" sd/semi/series) &&
+	test "$(conf_get sd/semi/series.conf "patch.$n.subject")" = "f: a; b # c \"q\""
+'
+
+test_expect_success 'an existing series is refused, then replaced with --force' '
+	run_ltsport series new s1 c1.show --into sd &&
+	test "$(cat rc)" = 2 && grep -q "sd/s1: exists; pass --force" err &&
+	grep -q fix-race sd/s1/series &&
+	run_ltsport series new s1 c1.show --into sd --force &&
+	test "$(cat rc)" = 0 && grep -q f-change-1 sd/s1/series &&
+	test -z "$(ls -A sd | grep "^\.")"
+'
+
+test_expect_success 'bad input: a mail without a diff' '
+	rm -rf sd &&
+	printf "From: A <a@example.com>\nSubject: [PATCH] x\n\nno diff\n" >nodiff.mail &&
+	expect_refused "^ltsport: nodiff.mail:1: no .diff --git. section" nd nodiff.mail
+'
+
+test_expect_success 'bad input: a truncated mbox (cut in a diff, cut between patches)' '
+	head -c $(($(wc -c <fp.mbox) - 120)) fp.mbox >cut.mbox &&
+	line=$(grep -n "^diff --git" cut.mbox | tail -1 | cut -d: -f1) &&
+	expect_refused "^ltsport: cut.mbox:$((line + 1)): corrupt patch" ct cut.mbox &&
+	{ mbox_part fp.mbox 1 && mbox_part fp.mbox 2; } >two.mbox &&
+	expect_refused "^ltsport: two.mbox:[0-9]*: the mbox ends before patch 2/3" ct two.mbox
+'
+
+test_expect_success 'bad input: a source that does not exist, a bad name' '
+	expect_refused "^ltsport: nosuch.patch: no such file" ns nosuch.patch &&
+	expect_refused "series name .\.bad. cannot name" .bad c1.show
+'
+
+test_done

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LTSPORT_MAIL_H
+#define LTSPORT_MAIL_H
+
+#include <stddef.h>
+
+/* One message of an mbox: where it starts in the buffer and in lines. */
+struct mail_part {
+	size_t off, len;
+	int line;		/* the file's line of its first line */
+};
+
+/*
+ * Split an mbox (or one mail) at its "From " separator lines, those at the
+ * start or after an empty line. A text without one is a single part.
+ */
+void mail_split_mbox(const char *buf, size_t len, struct mail_part **parts, size_t *nr);
+
+/* 1 when the text is `git show`/`git log -p` output ("commit <id>" first). */
+int mail_is_git_show(const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ltsport series new: a series directory from where fixes come from, a
+ * `git show` file, an mbox (git format-patch --stdout, b4 am, a lore
+ * thread) or one mail. Each patch becomes a format-patch mail holding the
+ * upstream author, date (with its zone), message and diff; series.conf
+ * holds what the mail does not: the upstream id, the Fixes: target, a CVE.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "fsutil.h"
+#include "conf.h"
+#include "mail.h"
+#include "series.h"
+#include "series-new.h"
+#include "spawn.h"
+#include "stablefmt.h"
+
+struct new_patch {
+	struct series_mail m;
+	char *upstream;
+	char *fixes;
+	char *fixes_release;
+	char *release;
+	char *cve;
+	int n;			/* its n of [PATCH n/N], 0 when unnumbered */
+	int total;		/* N */
+	int line;		/* where it starts in file */
+	const char *file;
+};
+
+struct new_list {
+	struct new_patch *v;
+	size_t nr;
+};
+
+static struct new_patch *list_add(struct new_list *l)
+{
+	l->v = xrealloc(l->v, (l->nr + 1) * sizeof(*l->v));
+	memset(&l->v[l->nr], 0, sizeof(*l->v));
+	return &l->v[l->nr++];
+}
+
+static void list_release(struct new_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		series_mail_release(&l->v[i].m);
+		free(l->v[i].upstream);
+		free(l->v[i].fixes);
+		free(l->v[i].fixes_release);
+		free(l->v[i].release);
+		free(l->v[i].cve);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int is_lower_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The stable marker of the upstream id at the head of a body, "commit <id>
+ * upstream." or "[ Upstream commit <id> ]": its id, and the body without
+ * it (and the blank line after it).
+ */
+static char *take_upstream_marker(char **body)
+{
+	static const char *const forms[][2] = {
+		{ "commit ", " upstream." }, { "[ Upstream commit ", " ]" },
+		{ "Upstream commit ", "" },
+	};
+	char *b = *body, *p = b, *id = NULL;
+	size_t i;
+
+	while (*p == '\n')
+		p++;
+	for (i = 0; i < ARRAY_SIZE(forms) && !id; i++) {
+		size_t k = strlen(forms[i][0]), t = strlen(forms[i][1]);
+		char *eol = strchrnul(p, '\n');
+
+		if (strncmp(p, forms[i][0], k) || !is_lower_hex(p + k, 40) ||
+		    strncmp(p + k + 40, forms[i][1], t) ||
+		    p + k + 40 + t + strspn(p + k + 40 + t, " \t") != eol)
+			continue;
+		id = xstrndup(p + k, 40);
+		p = eol;
+		while (*p == '\n')
+			p++;
+		memmove(b, p, strlen(p) + 1);
+	}
+	return id;
+}
+
+/* The first "Fixes: <id>" trailer's id. */
+static char *fixes_of(const char *body)
+{
+	const char *p = body;
+
+	for (; *p; p = strchrnul(p, '\n'), p += !!*p) {
+		size_t n;
+
+		if (strncasecmp(p, "Fixes:", 6))
+			continue;
+		p += 6;
+		p += strspn(p, " \t");
+		n = strspn(p, "0123456789abcdef");
+		if (n >= 7 && n <= 40 && (!p[n] || strchr(" \t\n(", p[n])))
+			return xstrndup(p, n);
+	}
+	return NULL;
+}
+
+/* The first CVE-YYYY-NNNN the message names. */
+static char *cve_of(const char *subject, const char *body)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *p = i ? body : subject;
+
+		while ((p = strstr(p, "CVE-"))) {
+			size_t y = strspn(p + 4, "0123456789"), n;
+
+			n = y == 4 && p[8] == '-' ? strspn(p + 9, "0123456789") : 0;
+			if (n >= 4 && n <= 7)
+				return xstrndup(p, 9 + n);
+			p += 4;
+		}
+	}
+	return NULL;
+}
+
+/* "[PATCH v2 3/10] x": 3 and 10; "Re: ..." is a reply (-1); else 0. */
+static int subject_number(const char *subj, int *n, int *total)
+{
+	const char *e;
+
+	*n = *total = 0;
+	subj += strspn(subj, " \t");
+	if (!strncasecmp(subj, "Re:", 3) || !strncasecmp(subj, "Aw:", 3))
+		return -1;
+	if (*subj != '[')
+		return 0;
+	e = strchr(subj, ']');
+	for (; e && subj < e; subj++) {
+		int a, b, used = 0;
+
+		if (!isdigit((unsigned char)*subj) ||
+		    (subj[-1] != ' ' && subj[-1] != '['))
+			continue;
+		if (sscanf(subj, "%d/%d%n", &a, &b, &used) == 2 && subj + used == e && b > 0 &&
+		    a >= 0 && a <= b) {
+			*n = a;
+			*total = b;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Fill what comes from the message; an error when no upstream id is known. */
+static int finish_patch(struct new_patch *np)
+{
+	np->upstream = take_upstream_marker(&np->m.body);
+	if (!np->upstream && np->m.commit)
+		np->upstream = xstrdup(np->m.commit);
+	if (!np->upstream)
+		return error("%s:%d: no upstream commit id (no 'commit <id> upstream.', '[ Upstream commit <id> ]' or 'From <id>' line); give the commit as git show prints it, or its mainline id",
+			     np->file, np->line);
+	np->fixes = fixes_of(np->m.body);
+	np->cve = cve_of(np->m.subject, np->m.body);
+	return 0;
+}
+
+static int read_git_show(struct new_list *l, const char *file, const char *buf, size_t len)
+{
+	size_t off = 0;
+	int line = 1;
+
+	while (off < len) {
+		struct new_patch *np;
+		size_t used = 0, i;
+
+		while (off < len && buf[off] == '\n') {
+			off++;
+			line++;
+		}
+		if (off >= len)
+			break;
+		np = list_add(l);
+		np->file = file;
+		np->line = line;
+		if (series_parse_git_show(&np->m, file, line, buf + off, len - off, &used) ||
+		    finish_patch(np))
+			return -1;
+		for (i = off; i < off + used; i++)
+			line += buf[i] == '\n';
+		off += used;
+	}
+	return 0;
+}
+
+static int mbox_last_line(const char *buf, size_t len)
+{
+	int n = 1;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		n += buf[i] == '\n';
+	return n;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	const struct new_patch *x = a, *y = b;
+
+	return x->n - y->n;
+}
+
+/* The messages of an mbox that are patches, in [PATCH n/N] order. */
+static int read_mbox(struct new_list *l, const char *file, const char *buf, size_t len)
+{
+	struct mail_part *parts = NULL;
+	size_t nr = 0, i, first = l->nr;
+	int numbered = 0, plain = 0, ret = 0, total = 0;
+
+	mail_split_mbox(buf, len, &parts, &nr);
+	for (i = 0; i < nr && !ret; i++) {
+		const char *text = buf + parts[i].off;
+		char *subj = series_mail_subject(text, parts[i].len);
+		struct new_patch *np;
+		int n, t;
+
+		if (!subj) {
+			ret = error("%s:%d: a message without a Subject: header; give git format-patch, b4 am or lore mbox output",
+				    file, parts[i].line);
+			break;
+		}
+		if (subject_number(subj, &n, &t) < 0 || (t && !n) ||
+		    (!memmem(text, parts[i].len, "\ndiff --git ", 12) &&
+		     !strcasestr(subj, "PATCH"))) {
+			/* a reply, a cover letter, or a message that is no patch */
+			free(subj);
+			continue;
+		}
+		free(subj);
+		np = list_add(l);
+		np->file = file;
+		np->line = parts[i].line;
+		np->n = n;
+		np->total = t;
+		if (total && t && t != total) {
+			ret = error("%s:%d: patch %d/%d in a series of %d; give one version of the series (b4 am -v N)",
+				    file, np->line, n, t, total);
+			break;
+		}
+		if (t)
+			total = t;
+		numbered += !!n;
+		plain += !n;
+		ret = series_parse_mail_at(&np->m, file, parts[i].line, text, parts[i].len);
+		if (!ret)
+			ret = finish_patch(np);
+	}
+	free(parts);
+	if (ret)
+		return -1;
+	if (l->nr == first)
+		return error("%s: no patch in it (only replies or a cover letter); give the mbox of the series",
+			     file);
+	if (numbered && plain)
+		return error("%s:%d: an unnumbered patch among [PATCH n/N] ones; give one series",
+			     file, l->v[first].line);
+	if (numbered) {
+		qsort(l->v + first, l->nr - first, sizeof(*l->v), by_number);
+		for (i = first; i < l->nr; i++) {
+			if (l->v[i].n == (int)(i - first + 1))
+				continue;
+			if (i > first && l->v[i].n == l->v[i - 1].n)
+				return error("%s:%d: a second patch %d/%d (the first at line %d); give one version of the series",
+					     file, l->v[i].line, l->v[i].n, total, l->v[i - 1].line);
+			return error("%s:%d: patch %d/%d comes before %zu/%d (the mbox is incomplete or truncated); fetch the whole series (b4 am)",
+				     file, l->v[i].line, l->v[i].n, total, i - first + 1, total);
+		}
+		if ((int)(l->nr - first) != total)
+			return error("%s:%d: the mbox ends before patch %zu/%d (it is incomplete or truncated); fetch the whole series (b4 am)",
+				     file, mbox_last_line(buf, len), l->nr - first + 1, total);
+	}
+	return 0;
+}
+
+static int read_source(struct new_list *l, const char *src)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!path_exists(src) || is_dir(src))
+		return error("%s: no such file; give a git show file, an mbox or a mail%s", src,
+			     is_hex_id(src, 12, 40) ? " (an id needs a [mainline] clone)" : "");
+	ret = read_file(src, &text, &len);
+	if (!ret && !len)
+		ret = error("%s: empty; give a git show file, an mbox or a mail", src);
+	if (!ret)
+		ret = mail_is_git_show(text, len) ? read_git_show(l, src, text, len) :
+		      read_mbox(l, src, text, len);
+	free(text);
+	return ret;
+}
+
+/* A git-config value, quoted when it holds what the syntax would take. */
+static void add_conf_value(struct sbuf *sb, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+	const char *p;
+
+	sbuf_addf(sb, "\t%s = ", key);
+	if (n && !strpbrk(v, ";#\"\\\t") && !isspace((unsigned char)v[0]) &&
+	    !isspace((unsigned char)v[n - 1])) {
+		sbuf_addf(sb, "%s\n", v);
+		return;
+	}
+	sbuf_adds(sb, "\"");
+	for (p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sbuf_add(sb, "\\", 1);
+		if (*p == '\t')
+			sbuf_adds(sb, "\\t");
+		else
+			sbuf_add(sb, p, 1);
+	}
+	sbuf_adds(sb, "\"\n");
+}
+
+/* The patch as format-patch writes it: what series_parse_mail reads back. */
+static char *mail_text(const struct new_patch *np)
+{
+	const struct series_mail *m = &np->m;
+	struct sbuf sb = {0};
+
+	sbuf_addf(&sb, "From %s Mon Sep 17 00:00:00 2001\n", np->upstream);
+	sbuf_addf(&sb, "From: %s\n", m->from);
+	if (m->date)
+		sbuf_addf(&sb, "Date: %s\n", m->date);
+	sbuf_addf(&sb, "Subject: [PATCH] %s\n\n", m->subject);
+	if (*m->body) {
+		sbuf_adds(&sb, m->body);
+		if (m->body[strlen(m->body) - 1] != '\n')
+			sbuf_adds(&sb, "\n");
+	}
+	sbuf_adds(&sb, "---\n\n");
+	sbuf_adds(&sb, m->diff);
+	return sbuf_detach(&sb);
+}
+
+static char *conf_text(const struct series_new_opts *o, struct new_list *l, char **names)
+{
+	struct sbuf sb = {0};
+	size_t i;
+
+	sbuf_adds(&sb, "# ltsport series new from");
+	for (i = 0; i < (size_t)o->nr; i++)
+		sbuf_addf(&sb, " %s", base_name(o->sources[i]));
+	sbuf_addf(&sb, "\n[series]\n\tname = %s\n", o->name);
+	for (i = 0; i < l->nr; i++) {
+		struct new_patch *np = &l->v[i];
+
+		sbuf_addf(&sb, "\n[patch \"%s\"]\n", names[i]);
+		add_conf_value(&sb, "upstream", np->upstream);
+		add_conf_value(&sb, "subject", np->m.subject);
+		if (np->release)
+			add_conf_value(&sb, "release", np->release);
+		if (np->fixes)
+			add_conf_value(&sb, "fixes", np->fixes);
+		if (np->fixes_release)
+			add_conf_value(&sb, "fixes-release", np->fixes_release);
+		if (np->cve)
+			add_conf_value(&sb, "cve", np->cve);
+	}
+	return sbuf_detach(&sb);
+}
+
+/* Read the written series back: what series_load sees is what was meant. */
+static int check_written(const char *tmp, struct new_list *l)
+{
+	struct series s;
+	size_t i;
+	int ret = series_load(&s, tmp);
+
+	if (!ret)
+		ret = series_load_bodies(&s, NULL);
+	for (i = 0; !ret && i < l->nr; i++)
+		if (s.nr != l->nr || strcmp(s.patches[i].subject, l->v[i].m.subject) ||
+		    strcmp(s.patches[i].upstream, l->v[i].upstream))
+			ret = error("%s: series.conf does not read back as written (patch %zu); this is a bug in ltsport",
+				    tmp, i + 1);
+	series_release(&s);
+	return ret;
+}
+
+static int write_series(const struct series_new_opts *o, struct new_list *l, const char *tmp,
+			char **names)
+{
+	struct sbuf list = {0};
+	char *text, *path;
+	size_t i;
+	int ret = 0;
+
+	sbuf_adds(&list, "# quilt order (ltsport series new)\n");
+	for (i = 0; i < l->nr && !ret; i++) {
+		names[i] = patch_file_name(i + 1, l->v[i].m.subject);
+		sbuf_addf(&list, "%s\n", names[i]);
+		text = mail_text(&l->v[i]);
+		path = path_join(tmp, names[i]);
+		ret = write_file(path, text, strlen(text));
+		free(path);
+		free(text);
+	}
+	if (!ret) {
+		path = path_join(tmp, "series");
+		ret = write_file(path, list.buf, list.len);
+		free(path);
+	}
+	if (!ret) {
+		text = conf_text(o, l, names);
+		path = path_join(tmp, "series.conf");
+		ret = write_file(path, text, strlen(text));
+		free(path);
+		free(text);
+	}
+	sbuf_release(&list);
+	return ret;
+}
+
+int series_new(const struct series_new_opts *o, struct series_new_result *r)
+{
+	struct new_list l = {0};
+	char *dest = NULL, *tmp = NULL, **names = NULL;
+	size_t i;
+	int ret = EXIT_USAGE;
+
+	memset(r, 0, sizeof(*r));
+	if (!name_is_safe(o->name)) {
+		error("series name '%s' cannot name a branch and a directory; use letters, digits, '.', '_' and '-' (not first '.' or '-', no '..')",
+		      o->name);
+		return EXIT_USAGE;
+	}
+	dest = path_join(o->into, o->name);
+	if (path_exists(dest) && !o->force) {
+		error("%s: exists; pass --force to replace it, or another NAME", dest);
+		goto out;
+	}
+	for (i = 0; i < (size_t)o->nr; i++)
+		if (read_source(&l, o->sources[i]))
+			goto out;
+	ret = EXIT_ERROR;
+	if (mkdir_p(o->into) < 0)
+		goto out;
+	tmp = make_temp_dir(o->into, o->name);
+	if (!tmp)
+		goto out;
+	names = xcalloc(l.nr, sizeof(*names));
+	if (write_series(o, &l, tmp, names) || check_written(tmp, &l) || install_dir(tmp, dest))
+		goto out;
+	r->dir = dest;
+	dest = NULL;
+	r->files = names;
+	names = NULL;
+	r->subjects = xcalloc(l.nr, sizeof(*r->subjects));
+	for (i = 0; i < l.nr; i++)
+		r->subjects[i] = xstrdup(l.v[i].m.subject);
+	r->nr = l.nr;
+	ret = EXIT_OK;
+out:
+	if (tmp && ret != EXIT_OK) {
+		rm_rf(tmp);
+		spawn_temp_forget(tmp);
+	}
+	for (i = 0; names && i < l.nr; i++)
+		free(names[i]);
+	free(names);
+	free(tmp);
+	free(dest);
+	list_release(&l);
+	return ret;
+}
+
+void series_new_result_release(struct series_new_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr; i++) {
+		free(r->files[i]);
+		free(r->subjects[i]);
+	}
+	free(r->files);
+	free(r->subjects);
+	free(r->dir);
+	memset(r, 0, sizeof(*r));
+}
