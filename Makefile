@@ -4,8 +4,9 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror=implicit-function-declaration
-GIT2_CFLAGS := $(shell pkg-config --cflags libgit2 json-c 2>/dev/null)
-GIT2_LIBS := $(shell pkg-config --libs libgit2 json-c 2>/dev/null || echo -lgit2 -ljson-c)
+GIT2_CFLAGS := $(shell pkg-config --cflags libgit2 json-c gmime-3.0 2>/dev/null)
+GIT2_LIBS := $(shell pkg-config --libs libgit2 json-c gmime-3.0 2>/dev/null || \
+	echo -lgit2 -ljson-c -lgmime-3.0 -lgobject-2.0 -lglib-2.0)
 
 SRC = $(sort $(wildcard tools/ltsport/*.c))
 OBJ = $(SRC:%.c=build/%.o)

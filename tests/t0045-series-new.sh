@@ -71,6 +71,24 @@ test_expect_success 'a series from git show ports (two commits in one file)' '
 		"mm/swap: fix race when skipping swapcache"
 '
 
+test_expect_success 'an encoded author and folded encoded subject are decoded' '
+	# (the blank between two encoded words is no text: RFC 2047 6.2)
+	git -C up format-patch -q --stdout -1 "$FIX1" >fix1.mail &&
+	sed -i -e "s/^From: .*/From: =?UTF-8?q?J=C3=B6rg?= =?ISO-8859-1?q?_Ex=E4mple?= <jorg@example.com>/" \
+		-e "s/^Subject: .*/Subject: [PATCH] mm\/swap: =?UTF-8?q?f=C3=BCr?= race when\n skipping/" \
+		fix1.mail &&
+	run_ltsport series new enc fix1.mail --into sd &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	n=$(grep -v "^#" sd/enc/series) &&
+	grep -q "^From: Jörg Exämple <jorg@example.com>$" "sd/enc/$n" &&
+	test "$(conf_get sd/enc/series.conf "patch.$n.subject")" = \
+		"mm/swap: für race when skipping" &&
+	test "$(conf_get sd/enc/series.conf "patch.$n.upstream")" = "$FIX1" &&
+	run_ltsport port --series sd/enc &&
+	test "$(cat rc)" = 0 &&
+	test "$(git -C imp log -1 --format=%an ltsport/enc/5.0)" = "Jörg Exämple"
+'
+
 test_expect_success 'git show keeps the author date zone (+0530)' '
 	git -C sm show HEAD~2 >c1.show &&
 	run_ltsport series new z c1.show --into sd &&

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Mail as it comes: an mbox split into its messages (git format-patch
- * --stdout, b4 am, a lore thread), and `git show` output told apart.
+ * --stdout, b4 am, a lore thread), `git show` output told apart, and the
+ * headers decoded by GMime. Every GMime call of ltsport is in this file.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gmime/gmime.h>
 
 #include "util.h"
 #include "mail.h"
@@ -89,4 +92,114 @@ int mail_is_git_show(const char *buf, size_t len)
 		if (!isxdigit((unsigned char)buf[i]) || isupper((unsigned char)buf[i]))
 			return 0;
 	return 1;
+}
+
+static GMimeParserOptions *parser_options(void)
+{
+	static GMimeParserOptions *opts;
+	static const char *const charsets[] = { "UTF-8", "ISO-8859-1", NULL };
+
+	if (!opts) {
+		g_mime_init();
+		opts = g_mime_parser_options_new();
+		/* raw 8-bit headers: UTF-8 when valid, else Latin-1 (never the C locale's) */
+		g_mime_parser_options_set_fallback_charsets(opts, (const char **)charsets);
+		g_mime_parser_options_set_rfc2047_compliance_mode(opts, GMIME_RFC_COMPLIANCE_LOOSE);
+		g_mime_parser_options_set_address_compliance_mode(opts,
+								  GMIME_RFC_COMPLIANCE_LOOSE);
+	}
+	return opts;
+}
+
+/* Unfolded, without leading and trailing blanks. */
+static char *unfold(const char *v)
+{
+	struct sbuf sb = {0};
+	size_t n;
+
+	v += strspn(v, " \t");
+	for (; *v; v++)
+		if (*v != '\r' && *v != '\n')
+			sbuf_add(&sb, v, 1);
+	n = sb.len;
+	while (n && (sb.buf[n - 1] == ' ' || sb.buf[n - 1] == '\t'))
+		sb.buf[--n] = '\0';
+	sb.len = n;
+	return sb.buf ? sbuf_detach(&sb) : xstrdup("");
+}
+
+/* A display name as a reader shows it: each run of blanks (a fold too) one space. */
+static char *one_line(const char *name)
+{
+	struct sbuf sb = {0};
+	const char *p;
+
+	sbuf_adds(&sb, "");
+	for (p = name + strspn(name, " \t\r\n"); *p; p++) {
+		if (!strchr(" \t\r\n", *p))
+			sbuf_add(&sb, p, 1);
+		else if (p[1] && !strchr(" \t\r\n", p[1]))
+			sbuf_add(&sb, " ", 1);
+	}
+	return sbuf_detach(&sb);
+}
+
+static char *first_mailbox(GMimeMessage *msg)
+{
+	InternetAddressList *list = g_mime_message_get_from(msg);
+	InternetAddress *ia;
+	const char *name, *addr;
+	char *clean, *who;
+
+	if (!list || internet_address_list_length(list) < 1)
+		return NULL;
+	ia = internet_address_list_get_address(list, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return NULL;
+	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	name = internet_address_get_name(ia);
+	if (!addr || !*addr)
+		return NULL;
+	if (!name || !*name)
+		return xprintf("%s <%s>", addr, addr);
+	clean = one_line(name);
+	who = xprintf("%s <%s>", clean, addr);
+	free(clean);
+	return who;
+}
+
+int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	const char *v;
+
+	memset(h, 0, sizeof(*h));
+	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, len >= 5 && !memcmp(buf, "From ", 5) ?
+				 GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, parser_options());
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (!msg)
+		return -1;
+	h->from = first_mailbox(msg);
+	v = g_mime_message_get_subject(msg);
+	if (v)
+		h->subject = unfold(v);
+	v = g_mime_object_get_header(GMIME_OBJECT(msg), "Date");
+	if (v)
+		h->date = unfold(v);
+	g_object_unref(msg);
+	return 0;
+}
+
+void mail_headers_release(struct mail_headers *h)
+{
+	free(h->from);
+	free(h->date);
+	free(h->subject);
+	memset(h, 0, sizeof(*h));
 }

@@ -19,4 +19,19 @@ void mail_split_mbox(const char *buf, size_t len, struct mail_part **parts, size
 /* 1 when the text is `git show`/`git log -p` output ("commit <id>" first). */
 int mail_is_git_show(const char *buf, size_t len);
 
+/*
+ * The header fields of a mail, decoded as a mail reader shows them (GMime):
+ * folded lines joined, RFC 2047 encoded words and raw 8-bit text in another
+ * charset made UTF-8. Each is NULL when absent.
+ */
+struct mail_headers {
+	char *from;		/* "Name <email>", the first address of From: */
+	char *date;		/* as written, unfolded: RFC 2822, with its zone */
+	char *subject;		/* whole, "[PATCH ...]" kept */
+};
+
+/* 0, or -1 when GMime finds no message in the text (nothing is printed). */
+int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len);
+void mail_headers_release(struct mail_headers *h);
+
 #endif

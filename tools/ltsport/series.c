@@ -506,14 +506,49 @@ static const char *parse_headers(struct series_mail *m, const char *p, int *line
 	return p;
 }
 
+/* A field GMime decoded replaces the hand parser's (kept when GMime has none). */
+static void take_field(char **slot, char *decoded, int strip)
+{
+	if (!decoded)
+		return;
+	free(*slot);
+	*slot = xstrdup(strip ? strip_subject_prefix(decoded) : decoded);
+}
+
+/*
+ * The headers as a mail reader decodes them (mail.c): RFC 2047 words,
+ * charsets, folding. The hand parser above only finds where the body starts.
+ */
+static void take_decoded_headers(struct series_mail *m, const char *text, size_t len)
+{
+	struct mail_headers h;
+
+	if (mail_headers_parse(&h, text, len))
+		return;
+	take_field(&m->from, h.from, 0);
+	take_field(&m->date, h.date, 0);
+	take_field(&m->subject, h.subject, 1);
+	mail_headers_release(&h);
+}
+
 char *series_mail_subject(const char *buf, size_t len)
 {
 	struct series_mail m = {0};
 	struct sbuf subject = {0};
+	struct mail_headers h;
 	char *text = xstrndup(buf, len);
 	int line = 1;
 	const char *v;
 
+	if (!mail_headers_parse(&h, text, len)) {
+		char *subj = h.subject ? xstrdup(h.subject + strspn(h.subject, " \t")) : NULL;
+
+		mail_headers_release(&h);
+		if (subj) {
+			free(text);
+			return subj;
+		}
+	}
 	parse_headers_raw(&m, text, &line, &subject);
 	series_mail_release(&m);
 	free(text);
@@ -873,6 +908,7 @@ int series_parse_mail_at(struct series_mail *m, const char *file, int first_line
 	text = xstrndup(buf, len);
 	m->commit = mbox_commit(text);
 	p = parse_headers(m, text, &line);
+	take_decoded_headers(m, text, len);
 	if (!m->from || !m->subject) {
 		ret = error("%s:%d: not a git format-patch mail (no From:/Subject: header); regenerate it with git format-patch",
 			    file, first_line);
