@@ -105,6 +105,28 @@ test_expect_success 'git log -p output: every commit, in the file order' '
 	grep -v "^#" sd/lg/series >got && test_cmp_files expect got
 '
 
+test_expect_success 'port keeps the upstream author date and zone (-0930): branch and mail' '
+	git init -q zr && (
+		cd zr && printf "%s\n" a b c d e f g h >f.c && git add f.c && git commit -q -m base &&
+		sed -i "2s/.*/fixed/" f.c &&
+		GIT_AUTHOR_DATE="1700000000 -0930" GIT_AUTHOR_NAME="Zo West" \
+			git commit -q -a -m "f: fix b" -m "Fixes: $(git rev-parse --short=12 HEAD)"
+	) &&
+	git clone -q zr zt && git -C zt reset -q --hard HEAD~1 &&
+	printf "[tree \"1.0\"]\n\tpath = zt\n\tref = HEAD\n" >zone.conf &&
+	git -C zr show HEAD >zr.show &&
+	run_ltsport series new zr zr.show --into sd &&
+	run_ltsport port --config zone.conf --series sd/zr --backports zb &&
+	test "$(cat rc)" = 0 &&
+	want=$(git -C zr log -1 --format=%aD) &&
+	test "$want" = "Tue, 14 Nov 2023 12:43:20 -0930" &&
+	test "$(git -C zt log -1 --format=%aD ltsport/zr/1.0)" = "$want" &&
+	test "$(git -C zt log -1 --format="%an <%ae>" ltsport/zr/1.0)" = \
+		"Zo West <author@example.com>" &&
+	grep -q "^Date: $want$" zb/zr/1.0/0001-f-fix-b.patch &&
+	grep -q "^From: Zo West <author@example.com>$" zb/zr/1.0/0001-f-fix-b.patch
+'
+
 # mbox_part FILE N: the Nth message of an mbox (from 1).
 mbox_part() {
 	awk -v n="$2" "/^From [0-9a-f]+ Mon Sep 17/ { k++ } k == n" "$1"

@@ -2,7 +2,8 @@
 /*
  * mail.c: headers decoded as a mail reader shows them (RFC 2047 words in
  * UTF-8 and Latin-1, raw 8-bit text, folded lines, the Date with its
- * zone), an mbox split at its "From " lines only, git show told apart.
+ * zone, and back: stablefmt.c's rfc2822_date), an mbox split at its "From "
+ * lines only, git show told apart.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "unit.h"
 #include "mail.h"
 #include "series.h"
+#include "stablefmt.h"
 #include "util.h"
 
 static void headers(struct mail_headers *h, const char *text)
@@ -64,6 +66,29 @@ static void test_series_mail_decodes(void **state)
 	assert_string_equal(m.subject, "x: f\xc3\xbcr");
 	assert_string_equal(m.body, "body\n");
 	series_mail_release(&m);
+}
+
+static void test_dates(void **state)
+{
+	long long when;
+	int offset;
+	char *d;
+
+	(void)state;
+	/* 1700000000 is 2023-11-14 22:13:20 UTC */
+	assert_int_equal(mail_parse_date("Tue, 14 Nov 2023 12:43:20 -0930", &when, &offset), 0);
+	assert_int_equal(when, 1700000000);
+	assert_int_equal(offset, -570);
+	assert_int_equal(mail_parse_date("15 Nov 2023 03:43:20 +0530 (IST)", &when, &offset), 0);
+	assert_int_equal(when, 1700000000);
+	assert_int_equal(offset, 330);
+	assert_int_equal(mail_parse_date("not a date", &when, &offset), -1);
+	d = rfc2822_date(1700000000, -570);
+	assert_string_equal(d, "Tue, 14 Nov 2023 12:43:20 -0930");
+	free(d);
+	d = rfc2822_date(1641509836, 180);
+	assert_string_equal(d, "Fri, 7 Jan 2022 01:57:16 +0300");
+	free(d);
 }
 
 static void test_mbox_split(void **state)
@@ -127,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_raw_8bit_and_folded_date),
 		cmocka_unit_test(test_series_mail_decodes),
+		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_mbox_split),
 		cmocka_unit_test(test_git_show),
 	};

@@ -168,6 +168,20 @@ static char *first_mailbox(GMimeMessage *msg)
 	return who;
 }
 
+int mail_parse_date(const char *s, long long *when, int *offset)
+{
+	GDateTime *dt;
+
+	parser_options();	/* g_mime_init */
+	dt = g_mime_utils_header_decode_date(s);
+	if (!dt)
+		return -1;
+	*when = g_date_time_to_unix(dt);
+	*offset = (int)(g_date_time_get_utc_offset(dt) / G_TIME_SPAN_MINUTE);
+	g_date_time_unref(dt);
+	return 0;
+}
+
 int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len)
 {
 	GMimeStream *stream;

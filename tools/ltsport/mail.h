@@ -31,6 +31,13 @@ struct mail_headers {
 };
 
 /* 0, or -1 when GMime finds no message in the text (nothing is printed). */
+/*
+ * An RFC 2822 date ("Fri, 7 Jan 2022 01:57:16 +0300", the weekday optional)
+ * as seconds since the epoch and its zone in minutes east; 0, or -1 when
+ * it is no date.
+ */
+int mail_parse_date(const char *s, long long *when, int *offset);
+
 int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len);
 void mail_headers_release(struct mail_headers *h);
 

@@ -413,15 +413,14 @@ int make_sig(git_signature **sig, const char *who, git_time_t when, int offset)
 	return ret;
 }
 
+/* A mail's Date: with its zone (mail.c; timegm() would reset tm_gmtoff). */
 static int parse_date(const char *s, git_time_t *when, int *offset)
 {
-	struct tm tm = {0};
-	const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S %z", &tm);
+	long long t;
 
-	if (!end)
+	if (mail_parse_date(s, &t, offset))
 		return -1;
-	*offset = (int)(tm.tm_gmtoff / 60);
-	*when = (git_time_t)timegm(&tm) - tm.tm_gmtoff;
+	*when = (git_time_t)t;
 	return 0;
 }
 
