@@ -10,7 +10,8 @@ conf_get() {
 	git config -f "$1" --get "$2"
 }
 
-# expect_refused <pattern> NAME SOURCE...: exit 2, one error line, nothing in sd/.
+# expect_refused <pattern> NAME SOURCE...: exit 2, one error line, no sd/NAME
+# and no temporary directory left in sd/.
 expect_refused() {
 	pat=$1 && shift &&
 	run_ltsport series new "$@" --into sd &&
@@ -18,7 +19,8 @@ expect_refused() {
 	grep -q "$pat" err &&
 	test "$(wc -l <err)" = 1 &&
 	test ! -s out &&
-	test -z "$(ls -A sd 2>/dev/null)"
+	test ! -e "sd/$1" &&
+	test -z "$(ls -A sd 2>/dev/null | grep "^\.")"
 }
 
 test_expect_success 'setup: a mainline-like history and a small repo' '
@@ -125,6 +127,44 @@ test_expect_success 'port keeps the upstream author date and zone (-0930): branc
 		"Zo West <author@example.com>" &&
 	grep -q "^Date: $want$" zb/zr/1.0/0001-f-fix-b.patch &&
 	grep -q "^From: Zo West <author@example.com>$" zb/zr/1.0/0001-f-fix-b.patch
+'
+
+test_expect_success 'mainline ids: message, author, date, release, fixes, fixes-release' '
+	git -C up tag v5.1-rc1 "$FIX1" &&
+	{ cat stable_trees.conf && printf "[mainline]\n\tpath = up\n"; } >ml.conf &&
+	run_ltsport series new ml "$(echo "$FIX1" | cut -c1-12)" "$FIX2" --config ml.conf --into sd &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	c=sd/ml/series.conf &&
+	p1=0001-mm-swap-fix-race-when-skipping-swapcache.patch &&
+	p2=$(sed -n 3p sd/ml/series) &&
+	test "$(conf_get $c "patch.$p1.upstream")" = "$FIX1" &&
+	test "$(conf_get $c "patch.$p1.release")" = v5.1 &&
+	test "$(conf_get $c "patch.$p1.fixes")" = "$(echo "$BUG" | cut -c1-12)" &&
+	test "$(conf_get $c "patch.$p1.fixes-release")" = v4.15 &&
+	test "$(conf_get $c "patch.$p2.upstream")" = "$FIX2" &&
+	test "$(conf_get $c "patch.$p2.release")" = v5.2 &&
+	test "$(conf_get $c "patch.$p2.fixes-release")" = v5.1 &&
+	grep -q "^Date: $(git -C up log -1 --format=%aD "$FIX1")$" "sd/ml/$p1" &&
+	git -C up log -1 --format=%b "$FIX1" | sed "\${/^\$/d}" >expect.body &&
+	sed -n "/^Subject/,/^---$/p" "sd/ml/$p1" | sed "1,2d;\$d" >got.body &&
+	test_cmp_files expect.body got.body &&
+	git -C up show --format= "$FIX1" >expect.diff &&
+	sed -n "/^diff --git/,\$p" "sd/ml/$p1" >got.diff &&
+	test_cmp_files expect.diff got.diff
+'
+
+test_expect_success 'mainline ids: an unreleased fix has no release; bad ids' '
+	(cd up && echo "int later;" >>mm/other.c && commit_all "mm: later" "Fixes: 0123456789ab") &&
+	run_ltsport series new ml2 "$(git -C up rev-parse HEAD)" --config ml.conf --into sd &&
+	test "$(cat rc)" = 0 &&
+	n=$(grep -v "^#" sd/ml2/series) &&
+	! conf_get sd/ml2/series.conf "patch.$n.release" &&
+	test "$(conf_get sd/ml2/series.conf "patch.$n.fixes")" = 0123456789ab &&
+	! conf_get sd/ml2/series.conf "patch.$n.fixes-release" &&
+	expect_refused "^ltsport: 0123456789abcdef: no such commit in the mainline clone of ml.conf" \
+		bad 0123456789abcdef --config ml.conf &&
+	expect_refused "^ltsport: nosuch.conf: no such file; a mainline id needs" \
+		bad "$FIX1" --config nosuch.conf
 '
 
 # mbox_part FILE N: the Nth message of an mbox (from 1).

@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "util.h"
+#include "gitops.h"
 #include "fsutil.h"
 #include "conf.h"
 #include "mail.h"
@@ -303,6 +306,176 @@ static int read_mbox(struct new_list *l, const char *file, const char *buf, size
 	return 0;
 }
 
+/* The mainline clone of --config's [mainline], opened once for the ids. */
+struct mainline {
+	const char *config;
+	git_repository *repo;
+	struct rel_tag { unsigned long x, y; git_oid commit; git_time_t time; } *tags;
+	size_t nr;
+	int loaded;
+};
+
+static int add_release_tag(const char *name, git_oid *oid, void *payload)
+{
+	struct mainline *ml = payload;
+	unsigned long x, y;
+	int used = 0;
+	git_object *obj = NULL, *peeled = NULL;
+
+	(void)oid;
+	if (!starts_with(name, "refs/tags/v") ||
+	    sscanf(name + 11, "%lu.%lu%n", &x, &y, &used) != 2 || name[11 + used] ||
+	    !isdigit((unsigned char)name[11]))
+		return 0;
+	/* "v6.8" only: not -rc, not a stable v6.8.1 */
+	if (git_revparse_single(&obj, ml->repo, name) < 0 ||
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_error_clear();
+		git_object_free(obj);
+		return 0;
+	}
+	ml->tags = xrealloc(ml->tags, (ml->nr + 1) * sizeof(*ml->tags));
+	ml->tags[ml->nr].x = x;
+	ml->tags[ml->nr].y = y;
+	git_oid_cpy(&ml->tags[ml->nr].commit, git_object_id(peeled));
+	ml->tags[ml->nr].time = git_commit_time((git_commit *)peeled);
+	ml->nr++;
+	git_object_free(peeled);
+	git_object_free(obj);
+	return 0;
+}
+
+static int by_version(const void *a, const void *b)
+{
+	const struct rel_tag *x = a, *y = b;
+
+	if (x->x != y->x)
+		return x->x < y->x ? -1 : 1;
+	return x->y < y->y ? -1 : x->y > y->y;
+}
+
+static int mainline_open(struct mainline *ml)
+{
+	struct stable_conf conf;
+	int ret;
+
+	if (ml->loaded)
+		return ml->repo ? 0 : -1;
+	ml->loaded = 1;
+	if (!path_exists(ml->config))
+		return error("%s: no such file; a mainline id needs a [mainline] clone: pass --config FILE or give a git show file",
+			     ml->config);
+	if (conf_load(&conf, ml->config))
+		return -1;
+	if (!conf.mainline || !conf.mainline->path) {
+		ret = error("%s: no [mainline] path; a mainline id is looked up in that clone: add [mainline] path = DIR",
+			    ml->config);
+	} else {
+		ret = repo_open(&ml->repo, conf.mainline->path);
+		if (ret > 0)
+			ret = error("%s:%d: [mainline] %s is not a git repository; clone mainline there or fix the path",
+				    ml->config, conf.mainline->line, conf.mainline->path);
+	}
+	conf_release(&conf);
+	if (ret)
+		return -1;
+	if (git_tag_foreach(ml->repo, add_release_tag, ml) < 0)
+		return git_fail("listing mainline's tags");
+	qsort(ml->tags, ml->nr, sizeof(*ml->tags), by_version);
+	return 0;
+}
+
+static void mainline_close(struct mainline *ml)
+{
+	git_repository_free(ml->repo);
+	free(ml->tags);
+}
+
+/*
+ * The first release vX.Y whose commit has c: tags are tried oldest first;
+ * one made more than a month before c (by committer time) cannot have it.
+ */
+static char *release_of(struct mainline *ml, git_commit *c)
+{
+	git_time_t t = git_commit_time(c);
+	size_t i;
+
+	for (i = 0; i < ml->nr; i++) {
+		if (ml->tags[i].time < t - 30 * 86400)
+			continue;
+		if (is_ancestor(ml->repo, git_commit_id(c), &ml->tags[i].commit))
+			return xprintf("v%lu.%lu", ml->tags[i].x, ml->tags[i].y);
+	}
+	return NULL;
+}
+
+static int lookup_commit(struct mainline *ml, const char *id, git_commit **c)
+{
+	git_oid oid;
+	size_t n = strlen(id);
+
+	if (git_oid_fromstrn(&oid, id, n) < 0 ||
+	    git_commit_lookup_prefix(c, ml->repo, &oid, n) < 0) {
+		int ambiguous = git_error_last() && git_error_last()->klass == GIT_ERROR_ODB &&
+				strstr(git_error_last()->message, "ambiguous");
+
+		git_error_clear();
+		return ambiguous ? -2 : -1;
+	}
+	return 0;
+}
+
+static int read_mainline(struct new_list *l, struct mainline *ml, const char *id)
+{
+	const git_signature *a;
+	struct new_patch *np;
+	git_commit *c = NULL, *fc = NULL;
+	const char *body;
+	int rc, ret = -1;
+
+	if (mainline_open(ml))
+		return -1;
+	rc = lookup_commit(ml, id, &c);
+	if (rc)
+		return error("%s: %s in the mainline clone of %s; %s", id,
+			     rc == -2 ? "ambiguous" : "no such commit", ml->config,
+			     rc == -2 ? "give more digits" : "fetch mainline or check the id");
+	if (git_commit_parentcount(c) != 1) {
+		error("%s: commit %.12s is a merge or a root; give the commit that has the fix", id,
+		      git_oid_tostr_s(git_commit_id(c)));
+		goto out;
+	}
+	np = list_add(l);
+	np->file = id;
+	np->line = 0;
+	np->upstream = xstrdup(git_oid_tostr_s(git_commit_id(c)));
+	a = git_commit_author(c);
+	np->m.from = xprintf("%s <%s>", a->name, a->email);
+	np->m.date = rfc2822_date(a->when.time, a->when.offset);
+	np->m.subject = xstrdup(git_commit_summary(c));
+	body = git_commit_body(c);
+	np->m.body = xstrdup(body ? body : "");
+	if (np->m.body[0] && np->m.body[strlen(np->m.body) - 1] != '\n') {
+		char *b = xprintf("%s\n", np->m.body);
+
+		free(np->m.body);
+		np->m.body = b;
+	}
+	if (diff_text_of_commit(ml->repo, c, &np->m.diff) < 0)
+		goto out;
+	np->release = release_of(ml, c);
+	np->fixes = fixes_of(np->m.body);
+	np->cve = cve_of(np->m.subject, np->m.body);
+	if (np->fixes && !lookup_commit(ml, np->fixes, &fc)) {
+		np->fixes_release = release_of(ml, fc);
+		git_commit_free(fc);
+	}
+	ret = 0;
+out:
+	git_commit_free(c);
+	return ret;
+}
+
 static int read_source(struct new_list *l, const char *src)
 {
 	char *text = NULL;
@@ -449,6 +622,7 @@ static int write_series(const struct series_new_opts *o, struct new_list *l, con
 int series_new(const struct series_new_opts *o, struct series_new_result *r)
 {
 	struct new_list l = {0};
+	struct mainline ml = { .config = o->config };
 	char *dest = NULL, *tmp = NULL, **names = NULL;
 	size_t i;
 	int ret = EXIT_USAGE;
@@ -464,9 +638,13 @@ int series_new(const struct series_new_opts *o, struct series_new_result *r)
 		error("%s: exists; pass --force to replace it, or another NAME", dest);
 		goto out;
 	}
-	for (i = 0; i < (size_t)o->nr; i++)
-		if (read_source(&l, o->sources[i]))
+	for (i = 0; i < (size_t)o->nr; i++) {
+		const char *src = o->sources[i];
+
+		if (is_hex_id(src, 12, 40) && !path_exists(src) ? read_mainline(&l, &ml, src) :
+		    read_source(&l, src))
 			goto out;
+	}
 	ret = EXIT_ERROR;
 	if (mkdir_p(o->into) < 0)
 		goto out;
@@ -496,6 +674,7 @@ out:
 	free(tmp);
 	free(dest);
 	list_release(&l);
+	mainline_close(&ml);
 	return ret;
 }
 
