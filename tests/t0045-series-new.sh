@@ -167,6 +167,19 @@ test_expect_success 'mainline ids: an unreleased fix has no release; bad ids' '
 		bad "$FIX1" --config nosuch.conf
 '
 
+test_expect_success '--series NAME: beside --config, then the project, then the share dir' '
+	mkdir -p c &&
+	printf "[tree \"5.0\"]\n\tpath = %s/imp\n\tref = HEAD\n" "$TRASH" >c/stable_trees.conf &&
+	run_ltsport status --config c/stable_trees.conf --series swap-race &&
+	test "$(cat rc)" = 0 && grep -q "^series swap-race: 2 patches" out &&
+	run_ltsport series new swap-race fix1.show --into c/series &&
+	run_ltsport status --config c/stable_trees.conf --series swap-race &&
+	test "$(cat rc)" = 0 && grep -q "^series swap-race: 1 patch," out &&
+	run_ltsport status --config c/stable_trees.conf --series nosuch &&
+	test "$(cat rc)" = 2 && test ! -s out &&
+	grep -q "series .nosuch.: no such directory (looked in $TRASH/c/series/, $TOP/series/, /[^ ]*/share/ltsport/series/)" err
+'
+
 # mbox_part FILE N: the Nth message of an mbox (from 1).
 mbox_part() {
 	awk -v n="$2" "/^From [0-9a-f]+ Mon Sep 17/ { k++ } k == n" "$1"

@@ -42,23 +42,74 @@ static char **patch_field(struct series_patch *p, const char *key)
 	return NULL;
 }
 
+#ifndef LTSPORT_SHARE
+#define LTSPORT_SHARE "/usr/local/share/ltsport"
+#endif
+
+/* The project the running binary was built in: the directory holding it. */
+static char *project_dir(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *dir;
+
+	if (!exe)
+		return NULL;
+	dir = dir_of(exe);
+	free(exe);
+	return dir;
+}
+
+/*
+ * --series NAME: beside the --config file (its dir's series/NAME), then the
+ * project's series/ (the ltsport binary's), then PREFIX/share/ltsport/series.
+ * A path (with a '/' or an existing directory) is taken as it is.
+ */
 int series_resolve_dir(const char *arg, const char *confdir, char **dir)
 {
-	char *d;
+	char *places[3], *proj, *d = NULL;
+	struct sbuf looked = {0};
+	size_t n = 0, i, k;
 
 	if (strchr(arg, '/') || is_dir(arg)) {
 		d = realpath(arg, NULL);
-	} else {
-		char *named = xprintf("%s/series/%s", confdir, arg);
+		if (d && is_dir(d)) {
+			*dir = d;
+			return 0;
+		}
+		free(d);
+		return error("series '%s': no such directory; pass --series NAME or DIR", arg);
+	}
+	places[n++] = xprintf("%s/series", confdir);
+	proj = project_dir();
+	if (proj)
+		places[n++] = xprintf("%s/series", proj);
+	free(proj);
+	places[n++] = xstrdup(LTSPORT_SHARE "/series");
+	for (i = 0; i < n && !d; i++) {
+		char *named = xprintf("%s/%s", places[i], arg);
 
 		d = realpath(named, NULL);
+		if (d && !is_dir(d)) {
+			free(d);
+			d = NULL;
+		}
 		free(named);
 	}
-	if (!d || !is_dir(d)) {
-		free(d);
-		return error("series '%s': no such directory (looked in %s/series/); pass --series NAME or DIR",
-			     arg, confdir);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i && strcmp(places[k], places[i]); k++)
+			;
+		if (k == i)
+			sbuf_addf(&looked, "%s%s/", looked.len ? ", " : "", places[i]);
 	}
+	for (i = 0; i < n; i++)
+		free(places[i]);
+	if (!d) {
+		error("series '%s': no such directory (looked in %s); pass --series NAME or DIR, or make it with ltsport series new",
+		      arg, looked.buf);
+		sbuf_release(&looked);
+		return -1;
+	}
+	sbuf_release(&looked);
 	*dir = d;
 	return 0;
 }
