@@ -167,6 +167,28 @@ test_expect_success 'mainline ids: an unreleased fix has no release; bad ids' '
 		bad "$FIX1" --config nosuch.conf
 '
 
+test_expect_success 'a lore mbox (mboxrd, quoted-printable, a reply): its commit found in mainline' '
+	git -C up format-patch -q --stdout -1 "$FIX1" >fix1.fp &&
+	{
+		echo "From mboxrd@z Thu Jan  1 00:00:00 1970" &&
+		sed -n "2,/^\$/p" fix1.fp | sed "/^\$/d" &&
+		echo "Content-Transfer-Encoding: quoted-printable" && echo &&
+		echo ">From the report: a =3D b, caf=C3=A9 =" && echo "joined" &&
+		sed "1,/^\$/d" fix1.fp &&
+		echo && echo "From mboxrd@z Thu Jan  1 00:00:00 1970" &&
+		printf "From: R <r@example.com>\nSubject: Re: [PATCH] x\n\n> quoted\n"
+	} >lore.mbox &&
+	run_ltsport series new lore lore.mbox --config ml.conf --into sd &&
+	test "$(cat rc)" = 0 && test ! -s err &&
+	n=$(grep -v "^#" sd/lore/series) &&
+	test "$(conf_get sd/lore/series.conf "patch.$n.upstream")" = "$FIX1" &&
+	test "$(conf_get sd/lore/series.conf "patch.$n.release")" = v5.1 &&
+	test "$(conf_get sd/lore/series.conf "patch.$n.fixes-release")" = v4.15 &&
+	grep -q "^From the report: a = b, café joined$" "sd/lore/$n" &&
+	expect_refused "^ltsport: lore.mbox:1: no upstream commit id .*no \[mainline\] clone" \
+		lore2 lore.mbox --config nosuch.conf
+'
+
 test_expect_success '--series NAME: beside --config, then the project, then the share dir' '
 	mkdir -p c &&
 	printf "[tree \"5.0\"]\n\tpath = %s/imp\n\tref = HEAD\n" "$TRASH" >c/stable_trees.conf &&

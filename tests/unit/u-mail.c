@@ -114,6 +114,41 @@ static void test_mbox_split(void **state)
 	free(parts);
 }
 
+static void test_decode_body(void **state)
+{
+	/* base64 of "body\n---\ndiff --git a/x b/x\n" */
+	static const char b64[] =
+		"From: A <a@example.com>\nSubject: x\nContent-Transfer-Encoding: base64\n\n"
+		"Ym9keQotLS0KZGlmZiAtLWdpdCBhL3ggYi94Cg==\n";
+	static const char plain[] = "From: A <a@example.com>\nSubject: x\n\nbody =3D\n";
+	char *out = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(mail_decode_body(b64, strlen(b64), &out, &n), 1);
+	assert_string_equal(out, "From: A <a@example.com>\nSubject: x\n"
+			    "Content-Transfer-Encoding: base64\n\nbody\n---\ndiff --git a/x b/x\n");
+	assert_int_equal(n, strlen(out));
+	free(out);
+	/* 8bit: nothing to decode, "=3D" stays */
+	assert_int_equal(mail_decode_body(plain, strlen(plain), &out, &n), 0);
+}
+
+static void test_mboxrd(void **state)
+{
+	static const char text[] = "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+		"Subject: x\n\n>From a\n>>From b\n> From c\n>Fromage\n";
+	size_t n;
+	char *out;
+
+	(void)state;
+	out = mail_mboxrd_unescape(text, strlen(text), &n);
+	assert_string_equal(out, "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+			    "Subject: x\n\nFrom a\n>From b\n> From c\n>Fromage\n");
+	assert_int_equal(n, strlen(out));
+	free(out);
+}
+
 static void test_git_show(void **state)
 {
 	static const char text[] =
@@ -154,6 +189,8 @@ int main(void)
 		cmocka_unit_test(test_series_mail_decodes),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_mbox_split),
+		cmocka_unit_test(test_decode_body),
+		cmocka_unit_test(test_mboxrd),
 		cmocka_unit_test(test_git_show),
 	};
 

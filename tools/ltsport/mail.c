@@ -4,6 +4,7 @@
  * --stdout, b4 am, a lore thread), `git show` output told apart, and the
  * headers decoded by GMime. Every GMime call of ltsport is in this file.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,8 @@ static char *first_mailbox(GMimeMessage *msg)
 	return who;
 }
 
+static GMimeMessage *parse_message(const char *buf, size_t len);
+
 int mail_parse_date(const char *s, long long *when, int *offset)
 {
 	GDateTime *dt;
@@ -184,19 +187,11 @@ int mail_parse_date(const char *s, long long *when, int *offset)
 
 int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len)
 {
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *msg;
 	const char *v;
 
 	memset(h, 0, sizeof(*h));
-	stream = g_mime_stream_mem_new_with_buffer(buf, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, len >= 5 && !memcmp(buf, "From ", 5) ?
-				 GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(parser, parser_options());
-	g_object_unref(parser);
-	g_object_unref(stream);
+	msg = parse_message(buf, len);
 	if (!msg)
 		return -1;
 	h->from = first_mailbox(msg);
@@ -208,6 +203,94 @@ int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len)
 		h->date = unfold(v);
 	g_object_unref(msg);
 	return 0;
+}
+
+/*
+ * One message: its mbox "From " line skipped here, as GMime's mbox format
+ * would end the message at an unescaped "From " line of its body.
+ */
+static GMimeMessage *parse_message(const char *buf, size_t len)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	if (len >= 5 && !memcmp(buf, "From ", 5)) {
+		const char *eol = memchr(buf, '\n', len);
+		size_t skip = eol ? (size_t)(eol - buf) + 1 : len;
+
+		buf += skip;
+		len -= skip;
+	}
+	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, parser_options());
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return msg;
+}
+
+int mail_decode_body(const char *buf, size_t len, char **out, size_t *out_len)
+{
+	GMimeMessage *msg = parse_message(buf, len);
+	GMimeObject *part = msg ? g_mime_message_get_mime_part(msg) : NULL;
+	GMimeContentEncoding enc;
+	GMimeDataWrapper *content;
+	GMimeStream *mem;
+	GByteArray *bytes;
+	const char *blank;
+	size_t head;
+	int ret = 0;
+
+	if (!part || !GMIME_IS_PART(part))
+		goto out;
+	enc = g_mime_part_get_content_encoding(GMIME_PART(part));
+	content = g_mime_part_get_content(GMIME_PART(part));
+	if ((enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc != GMIME_CONTENT_ENCODING_BASE64) ||
+	    !content)
+		goto out;
+	blank = memmem(buf, len, "\n\n", 2);
+	if (!blank)
+		goto out;
+	head = (size_t)(blank - buf) + 2;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(content, mem) >= 0) {
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		*out = xmalloc(head + bytes->len + 1);
+		memcpy(*out, buf, head);
+		memcpy(*out + head, bytes->data, bytes->len);
+		*out_len = head + bytes->len;
+		(*out)[*out_len] = '\0';
+		ret = 1;
+	}
+	g_object_unref(mem);
+out:
+	if (msg)
+		g_object_unref(msg);
+	return ret;
+}
+
+char *mail_mboxrd_unescape(const char *buf, size_t len, size_t *out_len)
+{
+	struct sbuf sb = {0};
+	const char *p = buf, *end = buf + len;
+
+	sbuf_add(&sb, "", 0);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', end - p);
+		const char *next = eol ? eol + 1 : end;
+		size_t k = 0;
+
+		while (p + k < next && p[k] == '>')
+			k++;
+		if (p != buf && k && next - p - k >= 5 && !memcmp(p + k, "From ", 5))
+			p++;
+		sbuf_add(&sb, p, next - p);
+		p = next;
+	}
+	*out_len = sb.len;
+	return sbuf_detach(&sb);
 }
 
 void mail_headers_release(struct mail_headers *h)

@@ -38,6 +38,17 @@ struct mail_headers {
  */
 int mail_parse_date(const char *s, long long *when, int *offset);
 
+/*
+ * A mail whose body is quoted-printable or base64 (a lore mail may be):
+ * *out is its header block and the body decoded (the transfer encoding
+ * only, no charset conversion, so a diff stays byte for byte). 1 when
+ * decoded, 0 when the body needs nothing.
+ */
+int mail_decode_body(const char *buf, size_t len, char **out, size_t *out_len);
+
+/* mboxrd (lore, b4): ">From " lines of a message back to "From " (one '>' less). */
+char *mail_mboxrd_unescape(const char *buf, size_t len, size_t *out_len);
+
 int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len);
 void mail_headers_release(struct mail_headers *h);
 

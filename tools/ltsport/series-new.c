@@ -24,6 +24,8 @@
 #include "spawn.h"
 #include "stablefmt.h"
 
+struct mainline;
+
 struct new_patch {
 	struct series_mail m;
 	char *upstream;
@@ -40,6 +42,7 @@ struct new_patch {
 struct new_list {
 	struct new_patch *v;
 	size_t nr;
+	struct mainline *ml;	/* for ids, and to find a mail's commit */
 };
 
 static struct new_patch *list_add(struct new_list *l)
@@ -175,137 +178,6 @@ static int subject_number(const char *subj, int *n, int *total)
 	return 0;
 }
 
-/* Fill what comes from the message; an error when no upstream id is known. */
-static int finish_patch(struct new_patch *np)
-{
-	np->upstream = take_upstream_marker(&np->m.body);
-	if (!np->upstream && np->m.commit)
-		np->upstream = xstrdup(np->m.commit);
-	if (!np->upstream)
-		return error("%s:%d: no upstream commit id (no 'commit <id> upstream.', '[ Upstream commit <id> ]' or 'From <id>' line); give the commit as git show prints it, or its mainline id",
-			     np->file, np->line);
-	np->fixes = fixes_of(np->m.body);
-	np->cve = cve_of(np->m.subject, np->m.body);
-	return 0;
-}
-
-static int read_git_show(struct new_list *l, const char *file, const char *buf, size_t len)
-{
-	size_t off = 0;
-	int line = 1;
-
-	while (off < len) {
-		struct new_patch *np;
-		size_t used = 0, i;
-
-		while (off < len && buf[off] == '\n') {
-			off++;
-			line++;
-		}
-		if (off >= len)
-			break;
-		np = list_add(l);
-		np->file = file;
-		np->line = line;
-		if (series_parse_git_show(&np->m, file, line, buf + off, len - off, &used) ||
-		    finish_patch(np))
-			return -1;
-		for (i = off; i < off + used; i++)
-			line += buf[i] == '\n';
-		off += used;
-	}
-	return 0;
-}
-
-static int mbox_last_line(const char *buf, size_t len)
-{
-	int n = 1;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i++)
-		n += buf[i] == '\n';
-	return n;
-}
-
-static int by_number(const void *a, const void *b)
-{
-	const struct new_patch *x = a, *y = b;
-
-	return x->n - y->n;
-}
-
-/* The messages of an mbox that are patches, in [PATCH n/N] order. */
-static int read_mbox(struct new_list *l, const char *file, const char *buf, size_t len)
-{
-	struct mail_part *parts = NULL;
-	size_t nr = 0, i, first = l->nr;
-	int numbered = 0, plain = 0, ret = 0, total = 0;
-
-	mail_split_mbox(buf, len, &parts, &nr);
-	for (i = 0; i < nr && !ret; i++) {
-		const char *text = buf + parts[i].off;
-		char *subj = series_mail_subject(text, parts[i].len);
-		struct new_patch *np;
-		int n, t;
-
-		if (!subj) {
-			ret = error("%s:%d: a message without a Subject: header; give git format-patch, b4 am or lore mbox output",
-				    file, parts[i].line);
-			break;
-		}
-		if (subject_number(subj, &n, &t) < 0 || (t && !n) ||
-		    (!memmem(text, parts[i].len, "\ndiff --git ", 12) &&
-		     !strcasestr(subj, "PATCH"))) {
-			/* a reply, a cover letter, or a message that is no patch */
-			free(subj);
-			continue;
-		}
-		free(subj);
-		np = list_add(l);
-		np->file = file;
-		np->line = parts[i].line;
-		np->n = n;
-		np->total = t;
-		if (total && t && t != total) {
-			ret = error("%s:%d: patch %d/%d in a series of %d; give one version of the series (b4 am -v N)",
-				    file, np->line, n, t, total);
-			break;
-		}
-		if (t)
-			total = t;
-		numbered += !!n;
-		plain += !n;
-		ret = series_parse_mail_at(&np->m, file, parts[i].line, text, parts[i].len);
-		if (!ret)
-			ret = finish_patch(np);
-	}
-	free(parts);
-	if (ret)
-		return -1;
-	if (l->nr == first)
-		return error("%s: no patch in it (only replies or a cover letter); give the mbox of the series",
-			     file);
-	if (numbered && plain)
-		return error("%s:%d: an unnumbered patch among [PATCH n/N] ones; give one series",
-			     file, l->v[first].line);
-	if (numbered) {
-		qsort(l->v + first, l->nr - first, sizeof(*l->v), by_number);
-		for (i = first; i < l->nr; i++) {
-			if (l->v[i].n == (int)(i - first + 1))
-				continue;
-			if (i > first && l->v[i].n == l->v[i - 1].n)
-				return error("%s:%d: a second patch %d/%d (the first at line %d); give one version of the series",
-					     file, l->v[i].line, l->v[i].n, total, l->v[i - 1].line);
-			return error("%s:%d: patch %d/%d comes before %zu/%d (the mbox is incomplete or truncated); fetch the whole series (b4 am)",
-				     file, l->v[i].line, l->v[i].n, total, i - first + 1, total);
-		}
-		if ((int)(l->nr - first) != total)
-			return error("%s:%d: the mbox ends before patch %zu/%d (it is incomplete or truncated); fetch the whole series (b4 am)",
-				     file, mbox_last_line(buf, len), l->nr - first + 1, total);
-	}
-	return 0;
-}
-
 /* The mainline clone of --config's [mainline], opened once for the ids. */
 struct mainline {
 	const char *config;
@@ -425,8 +297,241 @@ static int lookup_commit(struct mainline *ml, const char *id, git_commit **c)
 	return 0;
 }
 
-static int read_mainline(struct new_list *l, struct mainline *ml, const char *id)
+/* 1 when config names a [mainline] clone (nothing printed when it does not). */
+static int has_mainline(struct mainline *ml)
 {
+	struct stable_conf conf;
+	int ret;
+
+	if (ml->loaded)
+		return !!ml->repo;
+	if (!path_exists(ml->config) || conf_load(&conf, ml->config))
+		return 0;
+	ret = conf.mainline && conf.mainline->path;
+	conf_release(&conf);
+	return ret;
+}
+
+struct find_mail {
+	const char *subject, *email;
+	git_time_t since;
+	git_oid found;
+	int nr;
+};
+
+/*
+ * The mainline commit of a mail that names none (b4 am, a lore thread): its
+ * subject and author's email, among the commits since its date (a day's
+ * slack; a commit is made after it is posted). 0 with *id, 1 when none or
+ * more than one matches.
+ */
+static int find_in_mainline(struct mainline *ml, struct new_patch *np, char **id)
+{
+	const char *lt = strchr(np->m.from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	long long when = 0;
+	int offset, n = 0;
+	git_revwalk *walk = NULL;
+	git_oid oid, found;
+	char *email;
+
+	if (!gt || mainline_open(ml))
+		return 1;
+	email = xstrndup(lt + 1, gt - lt - 1);
+	if (np->m.date && mail_parse_date(np->m.date, &when, &offset))
+		when = 0;
+	if (git_revwalk_new(&walk, ml->repo) < 0 || git_revwalk_push_head(walk) < 0) {
+		git_error_clear();
+		goto out;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TIME);
+	while (!git_revwalk_next(&oid, walk)) {
+		git_commit *c;
+		int match;
+
+		if (git_commit_lookup(&c, ml->repo, &oid) < 0)
+			break;
+		if (when && git_commit_time(c) < when - 86400) {
+			git_commit_free(c);
+			break;
+		}
+		match = !strcmp(git_commit_summary(c), np->m.subject) &&
+			!strcasecmp(git_commit_author(c)->email, email);
+		git_commit_free(c);
+		if (match && !n++)
+			git_oid_cpy(&found, &oid);
+	}
+out:
+	git_error_clear();
+	git_revwalk_free(walk);
+	free(email);
+	if (n != 1)
+		return 1;
+	*id = xstrdup(git_oid_tostr_s(&found));
+	return 0;
+}
+
+/* Fill what comes from the message; an error when no upstream id is known. */
+static int finish_patch(struct new_list *l, struct new_patch *np)
+{
+	np->upstream = take_upstream_marker(&np->m.body);
+	if (!np->upstream && np->m.commit)
+		np->upstream = xstrdup(np->m.commit);
+	if (!np->upstream && (!has_mainline(l->ml) || find_in_mainline(l->ml, np, &np->upstream)))
+		return error("%s:%d: no upstream commit id (no 'commit <id> upstream.', '[ Upstream commit <id> ]' or 'From <id>' line%s); give the commit as git show prints it, or its mainline id",
+			     np->file, np->line, has_mainline(l->ml) ?
+			     ", and no one mainline commit has its subject and author" :
+			     ", and no [mainline] clone in --config to find it by subject");
+	if (!np->m.commit && l->ml->repo) {
+		/* found in mainline: its releases too */
+		git_commit *c = NULL;
+
+		if (!lookup_commit(l->ml, np->upstream, &c)) {
+			np->release = release_of(l->ml, c);
+			git_commit_free(c);
+		}
+	}
+	np->fixes = fixes_of(np->m.body);
+	np->cve = cve_of(np->m.subject, np->m.body);
+	if (np->release && np->fixes) {
+		git_commit *fc = NULL;
+
+		if (!lookup_commit(l->ml, np->fixes, &fc)) {
+			np->fixes_release = release_of(l->ml, fc);
+			git_commit_free(fc);
+		}
+	}
+	return 0;
+}
+
+static int read_git_show(struct new_list *l, const char *file, const char *buf, size_t len)
+{
+	size_t off = 0;
+	int line = 1;
+
+	while (off < len) {
+		struct new_patch *np;
+		size_t used = 0, i;
+
+		while (off < len && buf[off] == '\n') {
+			off++;
+			line++;
+		}
+		if (off >= len)
+			break;
+		np = list_add(l);
+		np->file = file;
+		np->line = line;
+		if (series_parse_git_show(&np->m, file, line, buf + off, len - off, &used) ||
+		    finish_patch(l, np))
+			return -1;
+		for (i = off; i < off + used; i++)
+			line += buf[i] == '\n';
+		off += used;
+	}
+	return 0;
+}
+
+static int mbox_last_line(const char *buf, size_t len)
+{
+	int n = 1;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		n += buf[i] == '\n';
+	return n;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	const struct new_patch *x = a, *y = b;
+
+	return x->n - y->n;
+}
+
+/* The messages of an mbox that are patches, in [PATCH n/N] order. */
+static int read_mbox(struct new_list *l, const char *file, const char *buf, size_t len)
+{
+	struct mail_part *parts = NULL;
+	size_t nr = 0, i, first = l->nr;
+	int numbered = 0, plain = 0, ret = 0, total = 0;
+
+	mail_split_mbox(buf, len, &parts, &nr);
+	for (i = 0; i < nr && !ret; i++) {
+		const char *text = buf + parts[i].off;
+		char *subj = series_mail_subject(text, parts[i].len);
+		struct new_patch *np;
+		int n, t;
+
+		if (!subj) {
+			ret = error("%s:%d: a message without a Subject: header; give git format-patch, b4 am or lore mbox output",
+				    file, parts[i].line);
+			break;
+		}
+		if (subject_number(subj, &n, &t) < 0 || (t && !n) ||
+		    (!memmem(text, parts[i].len, "\ndiff --git ", 12) &&
+		     !strcasestr(subj, "PATCH"))) {
+			/* a reply, a cover letter, or a message that is no patch */
+			free(subj);
+			continue;
+		}
+		free(subj);
+		np = list_add(l);
+		np->file = file;
+		np->line = parts[i].line;
+		np->n = n;
+		np->total = t;
+		if (total && t && t != total) {
+			ret = error("%s:%d: patch %d/%d in a series of %d; give one version of the series (b4 am -v N)",
+				    file, np->line, n, t, total);
+			break;
+		}
+		if (t)
+			total = t;
+		numbered += !!n;
+		plain += !n;
+		if (starts_with(text, "From mboxrd@z ")) {
+			size_t plen;
+			char *plain = mail_mboxrd_unescape(text, parts[i].len, &plen);
+
+			ret = series_parse_mail_at(&np->m, file, parts[i].line, plain, plen);
+			free(plain);
+		} else {
+			ret = series_parse_mail_at(&np->m, file, parts[i].line, text,
+						   parts[i].len);
+		}
+		if (!ret)
+			ret = finish_patch(l, np);
+	}
+	free(parts);
+	if (ret)
+		return -1;
+	if (l->nr == first)
+		return error("%s: no patch in it (only replies or a cover letter); give the mbox of the series",
+			     file);
+	if (numbered && plain)
+		return error("%s:%d: an unnumbered patch among [PATCH n/N] ones; give one series",
+			     file, l->v[first].line);
+	if (numbered) {
+		qsort(l->v + first, l->nr - first, sizeof(*l->v), by_number);
+		for (i = first; i < l->nr; i++) {
+			if (l->v[i].n == (int)(i - first + 1))
+				continue;
+			if (i > first && l->v[i].n == l->v[i - 1].n)
+				return error("%s:%d: a second patch %d/%d (the first at line %d); give one version of the series",
+					     file, l->v[i].line, l->v[i].n, total, l->v[i - 1].line);
+			return error("%s:%d: patch %d/%d comes before %zu/%d (the mbox is incomplete or truncated); fetch the whole series (b4 am)",
+				     file, l->v[i].line, l->v[i].n, total, i - first + 1, total);
+		}
+		if ((int)(l->nr - first) != total)
+			return error("%s:%d: the mbox ends before patch %zu/%d (it is incomplete or truncated); fetch the whole series (b4 am)",
+				     file, mbox_last_line(buf, len), l->nr - first + 1, total);
+	}
+	return 0;
+}
+
+static int read_mainline(struct new_list *l, const char *id)
+{
+	struct mainline *ml = l->ml;
 	const git_signature *a;
 	struct new_patch *np;
 	git_commit *c = NULL, *fc = NULL;
@@ -628,6 +733,7 @@ int series_new(const struct series_new_opts *o, struct series_new_result *r)
 	int ret = EXIT_USAGE;
 
 	memset(r, 0, sizeof(*r));
+	l.ml = &ml;
 	if (!name_is_safe(o->name)) {
 		error("series name '%s' cannot name a branch and a directory; use letters, digits, '.', '_' and '-' (not first '.' or '-', no '..')",
 		      o->name);
@@ -641,7 +747,7 @@ int series_new(const struct series_new_opts *o, struct series_new_result *r)
 	for (i = 0; i < (size_t)o->nr; i++) {
 		const char *src = o->sources[i];
 
-		if (is_hex_id(src, 12, 40) && !path_exists(src) ? read_mainline(&l, &ml, src) :
+		if (is_hex_id(src, 12, 40) && !path_exists(src) ? read_mainline(&l, src) :
 		    read_source(&l, src))
 			goto out;
 	}

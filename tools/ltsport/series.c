@@ -955,7 +955,17 @@ int series_parse_mail_at(struct series_mail *m, const char *file, int first_line
 		return error("%s:%d: CRLF line ending; convert the patch with dos2unix (or git format-patch again)",
 			     file, line);
 	}
-	text = xstrndup(buf, len);
+	if (mail_decode_body(buf, len, &text, &len) > 0) {
+		/* quoted-printable or base64: parse the decoded text */
+		nul = conf_find_nul(text, len);
+		if (nul) {
+			free(text);
+			return error("%s:%d: the decoded body holds a NUL byte; a patch mail is text",
+				     file, first_line);
+		}
+	} else {
+		text = xstrndup(buf, len);
+	}
 	m->commit = mbox_commit(text);
 	p = parse_headers(m, text, &line);
 	take_decoded_headers(m, text, len);
