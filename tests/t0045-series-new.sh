@@ -82,7 +82,10 @@ test_expect_success 'an encoded author and folded encoded subject are decoded' '
 	run_ltsport series new enc fix1.mail --into sd &&
 	test "$(cat rc)" = 0 && test ! -s err &&
 	n=$(grep -v "^#" sd/enc/series) &&
-	grep -q "^From: Jörg Exämple <jorg@example.com>$" "sd/enc/$n" &&
+	grep -q "^From: =?UTF-8?[bq]?[^ ]*?= <jorg@example.com>$" "sd/enc/$n" &&
+	git mailinfo msg.txt patch.txt <"sd/enc/$n" >info &&
+	grep -q "^Author: Jörg Exämple$" info &&
+	grep -q "^Subject: mm/swap: für race when skipping$" info &&
 	test "$(conf_get sd/enc/series.conf "patch.$n.subject")" = \
 		"mm/swap: für race when skipping" &&
 	test "$(conf_get sd/enc/series.conf "patch.$n.upstream")" = "$FIX1" &&
@@ -164,7 +167,9 @@ test_expect_success 'mainline ids: an unreleased fix has no release; bad ids' '
 	expect_refused "^ltsport: 0123456789abcdef: no such commit in the mainline clone of ml.conf" \
 		bad 0123456789abcdef --config ml.conf &&
 	expect_refused "^ltsport: nosuch.conf: no such file; a mainline id needs" \
-		bad "$FIX1" --config nosuch.conf
+		bad "$FIX1" --config nosuch.conf &&
+	expect_refused "^ltsport: fix1.show:1: commit $(echo "$FIX1" | cut -c1-12) is there already ($FIX1)" \
+		bad "$FIX1" fix1.show --config ml.conf
 '
 
 test_expect_success 'a lore mbox (mboxrd, quoted-printable, a reply): its commit found in mainline' '

@@ -293,6 +293,25 @@ char *mail_mboxrd_unescape(const char *buf, size_t len, size_t *out_len)
 	return sbuf_detach(&sb);
 }
 
+char *mail_encode_header(const char *value, int phrase)
+{
+	const char *p;
+	char *enc, *out;
+
+	for (p = value; *p && (unsigned char)*p < 0x80; p++)
+		;
+	if (!*p && (!phrase || !strpbrk(value, "()<>[]:;@\\,.\"")))
+		return xstrdup(value);
+	parser_options();	/* g_mime_init */
+	enc = phrase ? g_mime_utils_header_encode_phrase(NULL, value, "UTF-8") :
+		       g_mime_utils_header_encode_text(NULL, value, "UTF-8");
+	if (!enc)
+		return xstrdup(value);
+	out = xstrdup(enc);
+	g_free(enc);
+	return out;
+}
+
 void mail_headers_release(struct mail_headers *h)
 {
 	free(h->from);

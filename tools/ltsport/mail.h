@@ -49,6 +49,13 @@ int mail_decode_body(const char *buf, size_t len, char **out, size_t *out_len);
 /* mboxrd (lore, b4): ">From " lines of a message back to "From " (one '>' less). */
 char *mail_mboxrd_unescape(const char *buf, size_t len, size_t *out_len);
 
+/*
+ * A header value as git format-patch writes it: ASCII as it is, else RFC
+ * 2047 encoded words in UTF-8. phrase: a display name (quoted when it
+ * holds specials such as ',').
+ */
+char *mail_encode_header(const char *value, int phrase);
+
 int mail_headers_parse(struct mail_headers *h, const char *buf, size_t len);
 void mail_headers_release(struct mail_headers *h);
 

@@ -624,17 +624,41 @@ static void add_conf_value(struct sbuf *sb, const char *key, const char *v)
 	sbuf_adds(sb, "\"\n");
 }
 
+static int has_8bit(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
 /* The patch as format-patch writes it: what series_parse_mail reads back. */
 static char *mail_text(const struct new_patch *np)
 {
 	const struct series_mail *m = &np->m;
 	struct sbuf sb = {0};
 
+	const char *lt = strchr(m->from, '<');
+	char *name, *enc;
+
 	sbuf_addf(&sb, "From %s Mon Sep 17 00:00:00 2001\n", np->upstream);
-	sbuf_addf(&sb, "From: %s\n", m->from);
+	/* non-ASCII as format-patch writes it: RFC 2047 words, decoded on reading */
+	name = xstrndup(m->from, lt ? (size_t)(lt - m->from) : 0);
+	while (*name && name[strlen(name) - 1] == ' ')
+		name[strlen(name) - 1] = '\0';
+	enc = mail_encode_header(name, 1);
+	sbuf_addf(&sb, "From: %s%s%s\n", enc, *enc ? " " : "", lt ? lt : m->from);
+	free(enc);
+	free(name);
 	if (m->date)
 		sbuf_addf(&sb, "Date: %s\n", m->date);
-	sbuf_addf(&sb, "Subject: [PATCH] %s\n\n", m->subject);
+	enc = mail_encode_header(m->subject, 0);
+	sbuf_addf(&sb, "Subject: [PATCH] %s\n", enc);
+	free(enc);
+	if (has_8bit(m->body))
+		sbuf_adds(&sb, "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+			  "Content-Transfer-Encoding: 8bit\n");
+	sbuf_adds(&sb, "\n");
 	if (*m->body) {
 		sbuf_adds(&sb, m->body);
 		if (m->body[strlen(m->body) - 1] != '\n')
@@ -724,6 +748,34 @@ static int write_series(const struct series_new_opts *o, struct new_list *l, con
 	return ret;
 }
 
+/* Where a patch came from, for messages: "file:line", or the id given. */
+static char *origin(const struct new_patch *np)
+{
+	return np->line ? xprintf("%s:%d", np->file, np->line) : xstrdup(np->file);
+}
+
+/* One commit once: a second would be ported twice. */
+static int check_unique(struct new_list *l)
+{
+	size_t i, k;
+
+	for (i = 1; i < l->nr; i++)
+		for (k = 0; k < i; k++) {
+			char *a, *b;
+
+			if (strcmp(l->v[i].upstream, l->v[k].upstream))
+				continue;
+			a = origin(&l->v[i]);
+			b = origin(&l->v[k]);
+			error("%s: commit %.12s is there already (%s); give each commit once", a,
+			      l->v[i].upstream, b);
+			free(a);
+			free(b);
+			return -1;
+		}
+	return 0;
+}
+
 int series_new(const struct series_new_opts *o, struct series_new_result *r)
 {
 	struct new_list l = {0};
@@ -751,6 +803,8 @@ int series_new(const struct series_new_opts *o, struct series_new_result *r)
 		    read_source(&l, src))
 			goto out;
 	}
+	if (check_unique(&l))
+		goto out;
 	ret = EXIT_ERROR;
 	if (mkdir_p(o->into) < 0)
 		goto out;
