@@ -231,13 +231,14 @@ test_expect_success 'an mbox of three patches and a cover letter, out of order, 
 	done
 '
 
-test_expect_success 'a subject with ; and # round-trips through series.conf' '
-	(cd sm && echo x >>f.c && git commit -q -a -m "f: a; b # c \"q\"") &&
+test_expect_success 'a subject with ; and # round-trips through series.conf; the CVE named' '
+	(cd sm && echo x >>f.c && git commit -q -a -m "f: a; b # c \"q\"" -m "Fixes CVE-2024-12345.") &&
 	git -C sm show HEAD >semi.show &&
 	run_ltsport series new semi semi.show --into sd &&
 	test "$(cat rc)" = 0 &&
 	n=$(grep -v "^#" sd/semi/series) &&
-	test "$(conf_get sd/semi/series.conf "patch.$n.subject")" = "f: a; b # c \"q\""
+	test "$(conf_get sd/semi/series.conf "patch.$n.subject")" = "f: a; b # c \"q\"" &&
+	test "$(conf_get sd/semi/series.conf "patch.$n.cve")" = CVE-2024-12345
 '
 
 test_expect_success 'an existing series is refused, then replaced with --force' '
