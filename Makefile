@@ -4,8 +4,12 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror=implicit-function-declaration
-GIT2_CFLAGS := $(shell pkg-config --cflags libgit2 json-c 2>/dev/null)
-GIT2_LIBS := $(shell pkg-config --libs libgit2 json-c 2>/dev/null || echo -lgit2 -ljson-c)
+# --series NAME is looked for in $(PREFIX)/share/ltsport/series last.
+PREFIX ?= /usr/local
+DEFS = -DLTSPORT_SHARE='"$(PREFIX)/share/ltsport"'
+GIT2_CFLAGS := $(shell pkg-config --cflags libgit2 json-c gmime-3.0 2>/dev/null)
+GIT2_LIBS := $(shell pkg-config --libs libgit2 json-c gmime-3.0 2>/dev/null || \
+	echo -lgit2 -ljson-c -lgmime-3.0 -lgobject-2.0 -lglib-2.0)
 
 SRC = $(sort $(wildcard tools/ltsport/*.c))
 OBJ = $(SRC:%.c=build/%.o)
@@ -19,14 +23,14 @@ ltsport: $(OBJ)
 
 build/%.o: %.c $(wildcard tools/ltsport/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(GIT2_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) $(GIT2_CFLAGS) -c -o $@ $<
 
 ltsport-asan: $(ASAN_OBJ)
 	$(CC) -O1 -g $(SAN) -o $@ $(ASAN_OBJ) $(GIT2_LIBS)
 
 build/asan/%.o: %.c $(wildcard tools/ltsport/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g $(SAN) $(WARN) $(GIT2_CFLAGS) -c -o $@ $<
+	$(CC) -O1 -g $(SAN) $(WARN) $(DEFS) $(GIT2_CFLAGS) -c -o $@ $<
 
 # tests/t0080's driver of spawn.c and fsutil.c
 HELPER_OBJ = $(addprefix build/tools/ltsport/,spawn.o fsutil.o util.o)
@@ -76,7 +80,7 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 build/fuzzobj/%.o: %.c $(wildcard tools/ltsport/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(GIT2_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEFS) $(GIT2_CFLAGS) -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%.c tests/fuzz/quiet.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)

@@ -41,7 +41,7 @@ test_expect_success 'a corrupt patch' '
 	fresh_series &&
 	sed -i "0,/^@@ .*/s//@@ -5,6 +5,11 @@/; /^+		need_clear_cache/d" s/0001-*.patch &&
 	sed -i "s/^ 	step_8/ 	step_8\nbroken line without prefix/" s/0001-*.patch &&
-	expect_port_error "s/0001-mm-swap-fix-race-when-skipping-swapcache.patch: corrupt patch: .*; regenerate it"
+	expect_port_error "s/0001-mm-swap-fix-race-when-skipping-swapcache.patch:[0-9]*: corrupt patch: .*; regenerate it"
 '
 
 test_expect_success 'a series line naming a patch with no file and no section' '

@@ -28,7 +28,7 @@ fi
 
 for f in "$TOP"/tools/ltsport/*.c; do
 	test_expect_success "no warnings with -Wall -Wextra: ${f#$TOP/}" "
-		cc -fsyntax-only -Wall -Wextra -Werror \$(pkg-config --cflags libgit2) '$f'
+		cc -fsyntax-only -Wall -Wextra -Werror \$(pkg-config --cflags libgit2 gmime-3.0) '$f'
 	"
 done
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages ltsport and its tests need; quick when they are there.
 set -e
-PKGS="build-essential pkg-config libgit2-dev libjson-c-dev git quilt jq perl xz-utils
+PKGS="build-essential pkg-config libgit2-dev libjson-c-dev libgmime-3.0-dev git quilt jq perl xz-utils
 coccinelle sparse patch bc flex bison libelf-dev libssl-dev cpio gcc-11
 busybox-static qemu-system-x86 linux-source-6.1 linux-source-6.12
 libcmocka-dev clang-14 libclang-rt-14-dev ccache python3-junitparser python3-jsonschema python3-yaml

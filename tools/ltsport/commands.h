@@ -5,6 +5,7 @@
 int cmd_status(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_trees(int argc, char **argv);
+int cmd_series(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);

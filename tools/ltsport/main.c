@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "repro", cmd_repro, "boot each tree's kernel before and after the series with the reproducer" },
 	{ "backtest", cmd_backtest, "take out fixes humans backported, port them again, compare" },
 	{ "run", cmd_run, "all stages for the trees, skipping what is up to date, then the report" },
+	{ "series", cmd_series, "series new NAME SOURCE...: a series from git show, mbox or mail" },
 	{ "trees", cmd_trees, "trees import TARBALL: make a git tree from a kernel source tarball" },
 	{ "ci", cmd_ci, "--gitlab|--github: a pipeline with a job per tree and a merge job" },
 };

@@ -132,6 +132,8 @@ static int format_mails(struct tree_port *tp)
 
 		it->file = patch_file_name(i + 1, it->p->subject);
 		ret = email_for_commit(tp->ws->repo, it->commit, i + 1, tp->nr, prefix, &it->mail);
+		if (!ret)
+			stable_mail_date(&it->mail, git_commit_author(it->commit));
 	}
 	free(prefix);
 	return ret;

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "series.h"
 #include "gitops.h"
+#include "mail.h"
 
 static const char *const patch_keys[] = {
 	"upstream", "subject", "author", "release", "fixes",
@@ -41,23 +42,74 @@ static char **patch_field(struct series_patch *p, const char *key)
 	return NULL;
 }
 
+#ifndef LTSPORT_SHARE
+#define LTSPORT_SHARE "/usr/local/share/ltsport"
+#endif
+
+/* The project the running binary was built in: the directory holding it. */
+static char *project_dir(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *dir;
+
+	if (!exe)
+		return NULL;
+	dir = dir_of(exe);
+	free(exe);
+	return dir;
+}
+
+/*
+ * --series NAME: beside the --config file (its dir's series/NAME), then the
+ * project's series/ (the ltsport binary's), then PREFIX/share/ltsport/series.
+ * A path (with a '/' or an existing directory) is taken as it is.
+ */
 int series_resolve_dir(const char *arg, const char *confdir, char **dir)
 {
-	char *d;
+	char *places[3], *proj, *d = NULL;
+	struct sbuf looked = {0};
+	size_t n = 0, i, k;
 
 	if (strchr(arg, '/') || is_dir(arg)) {
 		d = realpath(arg, NULL);
-	} else {
-		char *named = xprintf("%s/series/%s", confdir, arg);
+		if (d && is_dir(d)) {
+			*dir = d;
+			return 0;
+		}
+		free(d);
+		return error("series '%s': no such directory; pass --series NAME or DIR", arg);
+	}
+	places[n++] = xprintf("%s/series", confdir);
+	proj = project_dir();
+	if (proj)
+		places[n++] = xprintf("%s/series", proj);
+	free(proj);
+	places[n++] = xstrdup(LTSPORT_SHARE "/series");
+	for (i = 0; i < n && !d; i++) {
+		char *named = xprintf("%s/%s", places[i], arg);
 
 		d = realpath(named, NULL);
+		if (d && !is_dir(d)) {
+			free(d);
+			d = NULL;
+		}
 		free(named);
 	}
-	if (!d || !is_dir(d)) {
-		free(d);
-		return error("series '%s': no such directory (looked in %s/series/); pass --series NAME or DIR",
-			     arg, confdir);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i && strcmp(places[k], places[i]); k++)
+			;
+		if (k == i)
+			sbuf_addf(&looked, "%s%s/", looked.len ? ", " : "", places[i]);
 	}
+	for (i = 0; i < n; i++)
+		free(places[i]);
+	if (!d) {
+		error("series '%s': no such directory (looked in %s); pass --series NAME or DIR, or make it with ltsport series new",
+		      arg, looked.buf);
+		sbuf_release(&looked);
+		return -1;
+	}
+	sbuf_release(&looked);
 	*dir = d;
 	return 0;
 }
@@ -412,15 +464,14 @@ int make_sig(git_signature **sig, const char *who, git_time_t when, int offset)
 	return ret;
 }
 
+/* A mail's Date: with its zone (mail.c; timegm() would reset tm_gmtoff). */
 static int parse_date(const char *s, git_time_t *when, int *offset)
 {
-	struct tm tm = {0};
-	const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S %z", &tm);
+	long long t;
 
-	if (!end)
+	if (mail_parse_date(s, &t, offset))
 		return -1;
-	*offset = (int)(tm.tm_gmtoff / 60);
-	*when = (git_time_t)timegm(&tm) - tm.tm_gmtoff;
+	*when = (git_time_t)t;
 	return 0;
 }
 
@@ -468,9 +519,10 @@ static void take_header(struct series_mail *m, struct sbuf *h, struct sbuf *subj
 }
 
 /* Headers of a format-patch mail, with RFC 2822 continuation lines. */
-static const char *parse_headers(struct series_mail *m, const char *p, int *line)
+static const char *parse_headers_raw(struct series_mail *m, const char *p, int *line,
+				     struct sbuf *subject)
 {
-	struct sbuf h = {0}, subject = {0};
+	struct sbuf h = {0};
 	const char *eol, *next;
 
 	if (starts_with(p, "From ")) {
@@ -480,20 +532,82 @@ static const char *parse_headers(struct series_mail *m, const char *p, int *line
 	while (*p && *p != '\n') {
 		next = next_line(p, &eol);
 		if (*p != ' ' && *p != '\t')
-			take_header(m, &h, &subject);
+			take_header(m, &h, subject);
 		sbuf_add(&h, p, eol - p);
 		p = next;
 		++*line;
 	}
-	take_header(m, &h, &subject);
-	if (subject.len)
-		m->subject = xstrdup(strip_subject_prefix(subject.buf));
-	sbuf_release(&subject);
+	take_header(m, &h, subject);
 	if (*p) {
 		++*line;
 		p++;
 	}
 	return p;
+}
+
+static const char *parse_headers(struct series_mail *m, const char *p, int *line)
+{
+	struct sbuf subject = {0};
+
+	p = parse_headers_raw(m, p, line, &subject);
+	if (subject.len)
+		m->subject = xstrdup(strip_subject_prefix(subject.buf));
+	sbuf_release(&subject);
+	return p;
+}
+
+/* A field GMime decoded replaces the hand parser's (kept when GMime has none). */
+static void take_field(char **slot, char *decoded, int strip)
+{
+	if (!decoded)
+		return;
+	free(*slot);
+	*slot = xstrdup(strip ? strip_subject_prefix(decoded) : decoded);
+}
+
+/*
+ * The headers as a mail reader decodes them (mail.c): RFC 2047 words,
+ * charsets, folding. The hand parser above only finds where the body starts.
+ */
+static void take_decoded_headers(struct series_mail *m, const char *text, size_t len)
+{
+	struct mail_headers h;
+
+	if (mail_headers_parse(&h, text, len))
+		return;
+	take_field(&m->from, h.from, 0);
+	take_field(&m->date, h.date, 0);
+	take_field(&m->subject, h.subject, 1);
+	mail_headers_release(&h);
+}
+
+char *series_mail_subject(const char *buf, size_t len)
+{
+	struct series_mail m = {0};
+	struct sbuf subject = {0};
+	struct mail_headers h;
+	char *text = xstrndup(buf, len);
+	int line = 1;
+	const char *v;
+
+	if (!mail_headers_parse(&h, text, len)) {
+		char *subj = h.subject ? xstrdup(h.subject + strspn(h.subject, " \t")) : NULL;
+
+		mail_headers_release(&h);
+		if (subj) {
+			free(text);
+			return subj;
+		}
+	}
+	parse_headers_raw(&m, text, &line, &subject);
+	series_mail_release(&m);
+	free(text);
+	if (!subject.len)
+		return NULL;
+	v = subject.buf + strspn(subject.buf, " \t");
+	text = xstrdup(v);
+	sbuf_release(&subject);
+	return text;
 }
 
 /* Cut the signature ("--", a space, then the git version) that format-patch appends. */
@@ -698,7 +812,7 @@ static int check_diff_headers(const char *file, const char *diff, int first_line
 {
 	const char *p = diff, *eol, *next, *why = NULL;
 	long old = 0, new = 0;
-	int line = first_line;
+	int line = first_line, hunk_line = 0;
 	unsigned int seen = 0;
 	size_t i;
 
@@ -726,6 +840,7 @@ static int check_diff_headers(const char *file, const char *diff, int first_line
 		} else if (starts_with(p, "@@ ")) {
 			if (hunk_counts(p, &old, &new))
 				old = new = 0;
+			hunk_line = line;
 		} else {
 			for (i = 0; i < ARRAY_SIZE(diff_headers); i++) {
 				size_t k = strlen(diff_headers[i]);
@@ -750,10 +865,24 @@ static int check_diff_headers(const char *file, const char *diff, int first_line
 			return error("%s:%d: unsafe path in a diff header: %s ('%.*s'); a patch may only name files inside the tree",
 				     file, line, why, (int)(eol - p > 200 ? 200 : eol - p), p);
 	}
+	if (old > 0 || new > 0)
+		return error("%s:%d: truncated patch: the hunk starting here ends %ld line%s early; the file was cut: get it again",
+			     file, hunk_line, old > new ? old : new, (old > new ? old : new) == 1 ? "" : "s");
 	return 0;
 }
 
-static int check_diff(const char *file, const char *diff)
+/* libgit2 says "... at line N" of the diff: that line of the file, else the diff's first. */
+static int diff_error_line(const char *msg, int first_line)
+{
+	const char *at = msg ? strstr(msg, "line ") : NULL;
+	int n;
+
+	if (at && sscanf(at + 5, "%d", &n) == 1 && n > 0 && n < 100000000)
+		return first_line + n - 1;
+	return first_line;
+}
+
+static int check_diff(const char *file, const char *diff, int first_line)
 {
 	git_diff *d = NULL;
 	size_t i;
@@ -761,8 +890,9 @@ static int check_diff(const char *file, const char *diff)
 	if (git_diff_from_buffer(&d, diff, strlen(diff)) < 0) {
 		const git_error *e = git_error_last();
 
-		return error("%s: corrupt patch: %s; regenerate it with git format-patch",
-			     file, e ? e->message : "unparsable");
+		return error("%s:%d: corrupt patch: %s; regenerate it with git format-patch",
+			     file, diff_error_line(e ? e->message : NULL, first_line),
+			     e ? e->message : "unparsable");
 	}
 	if (!git_diff_num_deltas(d)) {
 		git_diff_free(d);
@@ -781,17 +911,43 @@ static int check_diff(const char *file, const char *diff)
 	return 0;
 }
 
-int series_parse_mail(struct series_mail *m, const char *file, const char *buf, size_t len)
+/* The "From <id> Mon Sep 17 00:00:00 2001" line's id, when it is one. */
+static char *mbox_commit(const char *text)
+{
+	const char *id = text + 5;
+	size_t n;
+
+	if (!starts_with(text, "From "))
+		return NULL;
+	n = strspn(id, "0123456789abcdef");
+	if (n != 40 || id[n] != ' ')
+		return NULL;
+	return xstrndup(id, n);
+}
+
+/* The diff from p on (line: its line), checked; 0 or -1 after an error. */
+static int take_diff(struct series_mail *m, const char *file, const char *p, int line,
+		     int signature)
+{
+	m->diff = signature ? diff_without_signature(p) : xstrdup(p);
+	m->diff_line = line;
+	if (check_diff_headers(file, m->diff, line))
+		return -1;
+	return check_diff(file, m->diff, line);
+}
+
+int series_parse_mail_at(struct series_mail *m, const char *file, int first_line,
+			 const char *buf, size_t len)
 {
 	const char *p, *eol, *next, *cr;
 	struct sbuf body = {0};
 	char *text;
-	int line = 1, ret = 0, nul = conf_find_nul(buf, len);
+	int line = first_line, ret = 0, nul = conf_find_nul(buf, len);
 
 	memset(m, 0, sizeof(*m));
 	if (nul)
 		return error("%s:%d: contains a NUL byte; a patch mail is text: regenerate it with git format-patch (--binary for binary files)",
-			     file, nul);
+			     file, first_line + nul - 1);
 	cr = memmem(buf, len, "\r\n", 2);
 	if (cr) {
 		for (p = buf; p < cr; p++)
@@ -799,11 +955,23 @@ int series_parse_mail(struct series_mail *m, const char *file, const char *buf, 
 		return error("%s:%d: CRLF line ending; convert the patch with dos2unix (or git format-patch again)",
 			     file, line);
 	}
-	text = xstrndup(buf, len);
+	if (mail_decode_body(buf, len, &text, &len) > 0) {
+		/* quoted-printable or base64: parse the decoded text */
+		nul = conf_find_nul(text, len);
+		if (nul) {
+			free(text);
+			return error("%s:%d: the decoded body holds a NUL byte; a patch mail is text",
+				     file, first_line);
+		}
+	} else {
+		text = xstrndup(buf, len);
+	}
+	m->commit = mbox_commit(text);
 	p = parse_headers(m, text, &line);
+	take_decoded_headers(m, text, len);
 	if (!m->from || !m->subject) {
-		ret = error("%s:1: not a git format-patch mail (no From:/Subject: header); regenerate it with git format-patch",
-			    file);
+		ret = error("%s:%d: not a git format-patch mail (no From:/Subject: header); regenerate it with git format-patch",
+			    file, first_line);
 		goto out;
 	}
 	for (; *p && !starts_with(p, "diff --git "); p = next, line++) {
@@ -815,18 +983,154 @@ int series_parse_mail(struct series_mail *m, const char *file, const char *buf, 
 	for (; *p && !starts_with(p, "diff --git "); line++)
 		p = next_line(p, &eol);
 	if (!*p) {
-		ret = error("%s: no 'diff --git' section; the patch must be made by git format-patch",
-			    file);
+		ret = error("%s:%d: no 'diff --git' section; the patch must be made by git format-patch",
+			    file, first_line);
 		goto out;
 	}
 	m->body = sbuf_detach(&body);
-	m->diff = diff_without_signature(p);
-	m->diff_line = line;
-	ret = check_diff_headers(file, m->diff, line);
-	if (!ret)
-		ret = check_diff(file, m->diff);
+	ret = take_diff(m, file, p, line, 1);
 out:
 	sbuf_release(&body);
+	free(text);
+	if (ret)
+		series_mail_release(m);
+	return ret;
+}
+
+int series_parse_mail(struct series_mail *m, const char *file, const char *buf, size_t len)
+{
+	return series_parse_mail_at(m, file, 1, buf, len);
+}
+
+/* git's default date, "Fri Jan 7 01:57:16 2022 +0300", as a mail's, zone kept. */
+static char *mail_date_of_git(const char *s)
+{
+	char wd[4], mon[4], zone[6];
+	int d, H, M, S, Y, n = 0;
+
+	if (sscanf(s, "%3s %3s %d %d:%d:%d %d %5s%n", wd, mon, &d, &H, &M, &S, &Y, zone, &n) != 8 ||
+	    s[n] || (zone[0] != '+' && zone[0] != '-') || strspn(zone + 1, "0123456789") != 4)
+		return NULL;
+	return xprintf("%s, %d %s %d %02d:%02d:%02d %s", wd, d, mon, Y, H, M, S, zone);
+}
+
+/* The value of a git show header line ("Author: x"), or NULL. */
+static const char *show_header(const char *p, const char *key)
+{
+	size_t k = strlen(key);
+
+	if (strncmp(p, key, k) || p[k] != ':')
+		return NULL;
+	p += k + 1;
+	return p + strspn(p, " \t");
+}
+
+/* The end of one commit of git show/log -p text: the next "commit <id>" line. */
+static const char *end_of_commit(const char *p)
+{
+	const char *q = p;
+
+	while ((q = strstr(q, "\ncommit "))) {
+		if (mail_is_git_show(q + 1, strlen(q + 1)))
+			return q + 1;
+		q++;
+	}
+	return p + strlen(p);
+}
+
+int series_parse_git_show(struct series_mail *m, const char *file, int first_line,
+			  const char *buf, size_t len, size_t *used)
+{
+	const char *p, *eol, *next, *v, *stop;
+	struct sbuf msg = {0};
+	char *text = NULL, *date = NULL, *c;
+	int line = first_line, ret = 0, nul = conf_find_nul(buf, len);
+	size_t slen;
+
+	memset(m, 0, sizeof(*m));
+	if (nul)
+		return error("%s:%d: contains a NUL byte; git show output is text: run git show again (--binary for binary files)",
+			     file, first_line + nul - 1);
+	if (!mail_is_git_show(buf, len))
+		return error("%s:%d: not git show output (no 'commit <id>' line); give git show's output or a format-patch mail",
+			     file, first_line);
+	text = xstrndup(buf, len);
+	stop = end_of_commit(text + 7);
+	*used = (size_t)(stop - text);
+	m->commit = xstrndup(text + 7, 40);
+	p = next_line(text, &eol);
+	line++;
+	for (; *p && *p != '\n' && p < stop; p = next, line++) {
+		const char *author = show_header(p, "Author");
+		const char *when = show_header(p, "Date");
+
+		next = next_line(p, &eol);
+		if (!when)
+			when = show_header(p, "AuthorDate");
+		if (show_header(p, "Merge")) {
+			ret = error("%s:%d: commit %.12s is a merge; give the commit that has the fix",
+				    file, line, m->commit);
+			goto out;
+		} else if (author && !m->from) {
+			m->from = xstrndup(author, eol - author);
+		} else if (when && !m->date) {
+			date = xstrndup(when, eol - when);
+			m->date = mail_date_of_git(date);
+			if (!m->date) {
+				ret = error("%s:%d: date '%s' is not git's default format (Fri Jan 7 01:57:16 2022 +0300); run git show without --date",
+					    file, line, date);
+				goto out;
+			}
+		}
+	}
+	if (!m->from || !m->date) {
+		ret = error("%s:%d: commit %.12s has no Author:/Date: line; give git show's output as it prints it",
+			    file, first_line, m->commit);
+		goto out;
+	}
+	if (*p == '\n') {
+		p++;
+		line++;
+	}
+	/* the message, indented by four spaces; empty lines may be bare */
+	for (; p < stop && (starts_with(p, "    ") || *p == '\n'); p = next, line++) {
+		next = next_line(p, &eol);
+		if (*p != '\n')
+			sbuf_add(&msg, p + 4, next - p - 4);
+		else
+			sbuf_adds(&msg, "\n");
+	}
+	while (msg.len && msg.buf[msg.len - 1] == '\n' &&
+	       (msg.len < 2 || msg.buf[msg.len - 2] == '\n'))
+		msg.buf[--msg.len] = '\0';
+	for (; p < stop && !starts_with(p, "diff --git "); line++)
+		p = next_line(p, &eol);
+	if (p >= stop || !msg.len) {
+		ret = error("%s:%d: commit %.12s has %s; give the commit that has the fix, as git show prints it",
+			    file, first_line, m->commit, msg.len ? "no 'diff --git' section" : "no message");
+		goto out;
+	}
+	/* subject: the first paragraph, its lines joined (git's %s) */
+	slen = msg.len;
+	v = strstr(msg.buf, "\n\n");
+	if (v)
+		slen = v - msg.buf;
+	while (slen && isspace((unsigned char)msg.buf[slen - 1]))
+		slen--;
+	m->subject = xstrndup(msg.buf, slen);
+	for (c = m->subject; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	v = msg.buf + slen;
+	m->body = xstrdup(v + strspn(v, "\n"));
+	text[stop - text] = '\0';
+	/* the blank line git log -p puts before the next commit */
+	while (stop > p && stop[-1] == '\n' && stop - 1 > p && stop[-2] == '\n')
+		text[--stop - text] = '\0';
+	ret = take_diff(m, file, p, line, 0);
+out:
+	free(date);
+	sbuf_release(&msg);
 	free(text);
 	if (ret)
 		series_mail_release(m);
@@ -840,6 +1144,7 @@ void series_mail_release(struct series_mail *m)
 	free(m->subject);
 	free(m->body);
 	free(m->diff);
+	free(m->commit);
 	memset(m, 0, sizeof(*m));
 }
 

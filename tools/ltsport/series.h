@@ -51,6 +51,7 @@ struct series_mail {
 	char *body;		/* the message after the subject */
 	char *diff;		/* from the first "diff --git", without the signature */
 	int diff_line;		/* the mail's line where the diff starts */
+	char *commit;		/* "From <id>" line's or git show's commit id, or NULL */
 };
 
 /*
@@ -59,7 +60,18 @@ struct series_mail {
  * a diff libgit2 cannot parse.
  */
 int series_parse_mail(struct series_mail *m, const char *file, const char *buf, size_t len);
+/* The same, for a mail starting at the file's line first_line (an mbox's). */
+int series_parse_mail_at(struct series_mail *m, const char *file, int first_line,
+			 const char *buf, size_t len);
+/*
+ * One commit of `git show` or `git log -p` output at buf (its file's line
+ * first_line): *used is where the next one starts. Errors as for mail.
+ */
+int series_parse_git_show(struct series_mail *m, const char *file, int first_line,
+			  const char *buf, size_t len, size_t *used);
 void series_mail_release(struct series_mail *m);
+/* A mail's Subject: as written ("[PATCH 2/3] ..." kept), or NULL. */
+char *series_mail_subject(const char *buf, size_t len);
 
 /* series_load in steps, for tests: a series named after dir, then its texts. */
 void series_init(struct series *s, const char *dir);

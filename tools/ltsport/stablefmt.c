@@ -5,10 +5,12 @@
  * whole, a bracketed note on how the patch was adapted, and the
  * backporter's Signed-off-by last.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 #include "series.h"
@@ -107,4 +109,46 @@ char *patch_file_name(size_t idx, const char *subject)
 		sb.buf[--sb.len] = '\0';
 	sbuf_adds(&sb, ".patch");
 	return sbuf_detach(&sb);
+}
+
+/* "Fri, 7 Jan 2022 01:57:16 +0300": the time in its own zone, as git writes it. */
+char *rfc2822_date(git_time_t when, int offset)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	};
+	time_t t = (time_t)(when + (git_time_t)offset * 60);
+	int off = offset < 0 ? -offset : offset;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		return NULL;
+	return xprintf("%s, %d %s %d %02d:%02d:%02d %c%02d%02d", days[tm.tm_wday], tm.tm_mday,
+		       months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		       offset < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+/*
+ * The mail's Date: header from the author's signature: libgit2 1.5 writes
+ * a zone west of UTC with a second minus sign ("-09-30" for -0930).
+ */
+void stable_mail_date(char **mail, const git_signature *author)
+{
+	char *m = *mail, *date, *eol, *out;
+	char *d = strstr(m, "\nDate: ");
+	char *blank = strstr(m, "\n\n");
+
+	if (!d || (blank && blank < d))
+		return;
+	date = rfc2822_date(author->when.time, author->when.offset);
+	if (!date)
+		return;
+	d += 7;
+	eol = strchrnul(d, '\n');
+	out = xprintf("%.*s%s%s", (int)(d - m), m, date, eol);
+	free(date);
+	free(m);
+	*mail = out;
 }
