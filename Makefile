@@ -125,8 +125,7 @@ run: deps ltsport
 
 # The man page is made from README.md (tools/mkman); install puts ltsport, the
 # page, and what it reads at run time (series, cocci rules, kconfig fragments,
-# the reproducer's sources) under $(DESTDIR)$(PREFIX).
-PREFIX ?= /usr/local
+# the reproducer's sources) under $(DESTDIR)$(PREFIX) (PREFIX: above).
 SHARE = $(DESTDIR)$(PREFIX)/share/ltsport
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
