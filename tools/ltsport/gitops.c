@@ -644,6 +644,36 @@ int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out)
 	return 0;
 }
 
+/*
+ * base with the files of ch written (mode 0: removed), as a new tree in the
+ * repository's object database: 0 with *out, -1 on error.
+ */
+int tree_with_changes(git_repository *repo, git_tree *base, const struct tree_change *ch,
+		      size_t n, git_tree **out)
+{
+	git_tree_update *up = xcalloc(n ? n : 1, sizeof(*up));
+	git_oid oid;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		up[i].path = ch[i].path;
+		if (!ch[i].mode) {
+			up[i].action = GIT_TREE_UPDATE_REMOVE;
+			continue;
+		}
+		up[i].action = GIT_TREE_UPDATE_UPSERT;
+		up[i].filemode = ch[i].mode;
+		if (git_blob_create_from_buffer(&up[i].id, repo, ch[i].data, ch[i].len) < 0)
+			ret = git_fail(ch[i].path);
+	}
+	if (!ret && (git_tree_create_updated(&oid, repo, base, n, up) < 0 ||
+		     git_tree_lookup(out, repo, &oid) < 0))
+		ret = git_fail("writing a tree");
+	free(up);
+	return ret;
+}
+
 static int empty_tree(git_repository *repo, git_tree **out)
 {
 	git_treebuilder *tb = NULL;

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hunkmatch.c at the unit level (cmocka): the anchored locator on small
+ * texts of our own: offsets, whitespace, fuzz, identical context in two
+ * functions, reverse matches, and applying with the tree's own context.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <git2.h>
+
+#include "util.h"
+#include "hunkmatch.h"
+
+/* Two functions with the same body; the patch changes the body of bar(). */
+static const char two_funcs[] =
+	"int foo(int x)\n"
+	"{\n"
+	"\tint r = x;\n"
+	"\n"
+	"\tr += 1;\n"
+	"\treturn r;\n"
+	"}\n"
+	"\n"
+	"int bar(int x)\n"
+	"{\n"
+	"\tint r = x;\n"
+	"\n"
+	"\tr += 1;\n"
+	"\treturn r;\n"
+	"}\n";
+
+static const char bar_diff[] =
+	"diff --git a/f.c b/f.c\n"
+	"--- a/f.c\n"
+	"+++ b/f.c\n"
+	"@@ -11,4 +11,4 @@ int bar(int x)\n"
+	" \tint r = x;\n"
+	" \n"
+	"-\tr += 1;\n"
+	"+\tr += 2;\n"
+	" \treturn r;\n";
+
+static const char nofunc_diff[] =
+	"diff --git a/f.c b/f.c\n"
+	"--- a/f.c\n"
+	"+++ b/f.c\n"
+	"@@ -11,4 +11,4 @@\n"
+	" \tint r = x;\n"
+	" \n"
+	"-\tr += 1;\n"
+	"+\tr += 2;\n"
+	" \treturn r;\n";
+
+static struct hm_hunk *first_hunk(struct hm_patch *hp, const char *diff)
+{
+	assert_int_equal(hm_parse(hp, diff, strlen(diff)), 0);
+	assert_int_equal(hp->nr, 1);
+	assert_int_equal(hp->files[0].nr, 1);
+	return &hp->files[0].hunks[0];
+}
+
+static void test_parse(void **state)
+{
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+
+	(void)state;
+	assert_int_equal(hp.files[0].kind, HM_MODIFY);
+	assert_string_equal(h->func, "bar");
+	assert_int_equal(h->old_start, 11);
+	assert_int_equal(h->nr, 5);
+	assert_int_equal(h->lines[2].origin, '-');
+	assert_string_equal(h->lines[3].s, "\tr += 2;");
+	hm_patch_release(&hp);
+}
+
+static void test_offset(void **state)
+{
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+	char *text = xprintf("/* one */\n/* two */\n/* three */\n%s", two_funcs), *why = NULL;
+	struct hm_text t;
+	struct hm_where w;
+
+	(void)state;
+	hm_text_init(&t, text, strlen(text));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, h->old_start, 0, 2, &w, &why), 0);
+	assert_int_equal(w.line, 14);
+	assert_int_equal(w.offset, 3);
+	assert_int_equal(w.ws, 0);
+	assert_int_equal(w.fuzz, 0);
+	hm_text_release(&t);
+	free(text);
+	hm_patch_release(&hp);
+}
+
+static void test_named_function_wins(void **state)
+{
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL, *out;
+	size_t len;
+
+	(void)state;
+	hm_text_init(&t, two_funcs, strlen(two_funcs));
+	/* expected right at foo()'s copy: still bar()'s is taken */
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, 2, &w, &why), 0);
+	assert_int_equal(w.line, 11);
+	hm_apply_at(&t, h, HM_FORWARD, &w);
+	out = hm_text_join(&t, &len);
+	assert_non_null(strstr(out, "int foo(int x)\n{\n\tint r = x;\n\n\tr += 1;"));
+	assert_non_null(strstr(out, "int bar(int x)\n{\n\tint r = x;\n\n\tr += 2;"));
+	free(out);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+static void test_ambiguous(void **state)
+{
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, nofunc_diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL;
+
+	(void)state;
+	hm_text_init(&t, two_funcs, strlen(two_funcs));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 11, 0, 2, &w, &why), 2);
+	assert_non_null(strstr(why, "different functions"));
+	free(why);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+static void test_wrong_function_refused(void **state)
+{
+	static const char only_foo[] =
+		"int foo(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n";
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL;
+
+	(void)state;
+	hm_text_init(&t, only_foo, strlen(only_foo));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 11, 0, 2, &w, &why), 1);
+	assert_non_null(strstr(why, "would land in foo(), upstream has it in bar()"));
+	free(why);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+static void test_whitespace(void **state)
+{
+	static const char spaces[] =
+		"int bar(int x)\n{\n        int r = x;   \n\n    r += 1;\n\treturn r;\n}\n";
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL, *out;
+	size_t len;
+
+	(void)state;
+	hm_text_init(&t, spaces, strlen(spaces));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 11, 0, 2, &w, &why), 0);
+	assert_int_equal(w.ws, 1);
+	assert_int_equal(w.fuzz, 0);
+	assert_int_equal(w.line, 3);
+	hm_apply_at(&t, h, HM_FORWARD, &w);
+	out = hm_text_join(&t, &len);
+	/* the tree's own context lines are kept, the new line is upstream's */
+	assert_string_equal(out, "int bar(int x)\n{\n        int r = x;   \n\n\tr += 2;\n\treturn r;\n}\n");
+	free(out);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+static void test_fuzz(void **state)
+{
+	static const char drift[] =
+		"int bar(int x)\n{\n\tlong r = x;\n\n\tr += 1;\n\treturn r;\n}\n";
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL;
+
+	(void)state;
+	hm_text_init(&t, drift, strlen(drift));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 11, 0, 0, &w, &why), 1);
+	free(why);
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 11, 0, 2, &w, &why), 0);
+	assert_int_equal(w.fuzz, 1);
+	assert_int_equal(w.top, 1);
+	assert_int_equal(w.line, 3);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+static void test_reverse(void **state)
+{
+	static const char fixed[] =
+		"\n\nint bar(int x)\n{\n\tint r = x;\n\n\tr += 2;\n\treturn r;\n}\n";
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, bar_diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL;
+
+	(void)state;
+	hm_text_init(&t, fixed, strlen(fixed));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 11, 0, 2, &w, &why), 1);
+	free(why);
+	assert_int_equal(hm_locate(&t, h, HM_REVERSE, 11, 0, 2, &w, &why), 0);
+	assert_int_equal(w.line, 5);
+	assert_int_equal(w.offset, -6);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+static void test_note_and_func_above(void **state)
+{
+	struct hm_where w = { .line = 3901, .offset = 12, .fuzz = 1 };
+	struct sbuf sb = {0};
+	char *fn;
+
+	(void)state;
+	hm_where_note(&sb, 2, &w);
+	assert_string_equal(sb.buf, "hunk #2 at 3901 (offset 12 lines, fuzz 1)");
+	sbuf_release(&sb);
+	fn = hm_func_above(two_funcs, strlen(two_funcs), 12);
+	assert_string_equal(fn, "bar");
+	free(fn);
+	fn = hm_func_above("out:\nx\n", 7, 2);
+	assert_null(fn);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_offset),
+		cmocka_unit_test(test_named_function_wins),
+		cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test(test_wrong_function_refused),
+		cmocka_unit_test(test_whitespace),
+		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_reverse),
+		cmocka_unit_test(test_note_and_func_above),
+	};
+
+	git_libgit2_init();
+	return cmocka_run_group_tests_name("hunkmatch", tests, NULL, NULL);
+}
