@@ -646,7 +646,9 @@ int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out)
 
 /*
  * base with the files of ch written (mode 0: removed), as a new tree in the
- * repository's object database: 0 with *out, -1 on error.
+ * repository's object database: 0 with *out, 1 when the changes make no
+ * tree (a path both a file and a directory, a removed path absent), -1 on
+ * error.
  */
 int tree_with_changes(git_repository *repo, git_tree *base, const struct tree_change *ch,
 		      size_t n, git_tree **out)
@@ -667,9 +669,12 @@ int tree_with_changes(git_repository *repo, git_tree *base, const struct tree_ch
 		if (git_blob_create_from_buffer(&up[i].id, repo, ch[i].data, ch[i].len) < 0)
 			ret = git_fail(ch[i].path);
 	}
-	if (!ret && (git_tree_create_updated(&oid, repo, base, n, up) < 0 ||
-		     git_tree_lookup(out, repo, &oid) < 0))
+	if (!ret && git_tree_create_updated(&oid, repo, base, n, up) < 0) {
+		git_error_clear();
+		ret = 1;
+	} else if (!ret && git_tree_lookup(out, repo, &oid) < 0) {
 		ret = git_fail("writing a tree");
+	}
 	free(up);
 	return ret;
 }

@@ -454,10 +454,9 @@ int hm_locate(const struct hm_text *t, const struct hm_hunk *h, int dir, long ex
 	if (rc == 1 && elsewhere)
 		*why = xprintf("would land in %s(), upstream has it in %s()", elsewhere, h->func);
 	else if (rc == 1)
-		*why = xprintf("(%s): %s is not there%s%s%s", h->header,
+		*why = xprintf("(%s): %s is not in %s%s", h->header,
 			       dir == HM_FORWARD ? "its preimage" : "its postimage",
-			       h->func ? " in " : "", h->func ? h->func : "",
-			       h->func ? "()" : "");
+			       h->func ? h->func : "the file", h->func ? "()" : "");
 	free(elsewhere);
 	return rc;
 }
@@ -859,8 +858,13 @@ int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 	st->problems = xcalloc(1, sizeof(struct sbuf));
 	for (i = 0; i < hp->nr && !ret; i++)
 		ret = check_file(repo, base, &hp->files[i], st, &c, &whole);
-	if (!ret && whole && hp->nr && tree_with_changes(repo, base, c.ch, c.nr, &st->applied) < 0)
-		ret = -1;
+	if (!ret && whole && hp->nr) {
+		ret = tree_with_changes(repo, base, c.ch, c.nr, &st->applied);
+		if (ret > 0) {
+			problem(st->problems, "the result", "its paths make no tree");
+			ret = 0;
+		}
+	}
 	changes_release(&c);
 	return ret;
 }
@@ -951,8 +955,11 @@ int hm_apply_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 		}
 		hm_text_release(&t);
 	}
-	if (!ret && tree_with_changes(repo, base, c.ch, c.nr, out) < 0)
-		ret = -1;
+	if (!ret) {
+		ret = tree_with_changes(repo, base, c.ch, c.nr, out);
+		if (ret > 0)
+			sbuf_adds(why, "the result's paths make no tree (a file where a directory is)");
+	}
 	changes_release(&c);
 	return ret;
 }
