@@ -326,7 +326,7 @@ char *reverse_diff_text(const char *diff)
 {
 	struct sbuf sb = {0};
 	const char *p = diff;
-	char *line, *minus = NULL;
+	char *line, *minus = NULL, *held = NULL;
 	long old = 0, new = 0;
 
 	while (*p) {
@@ -356,6 +356,21 @@ char *reverse_diff_text(const char *diff)
 			sbuf_adds(&sb, "\n");
 			free(minus);
 			minus = NULL;
+		} else if (starts_with(line, "diff --git a/") && strstr(line, " b/")) {
+			const char *a = line + 13, *b = strstr(line, " b/");
+
+			sbuf_addf(&sb, "diff --git a/%s b/%.*s\n", b + 3, (int)(b - a), a);
+		} else if (starts_with(line, "rename from ") || starts_with(line, "old mode ")) {
+			free(held);
+			held = xstrdup(line);
+		} else if (held && (starts_with(line, "rename to ") || starts_with(line, "new mode "))) {
+			int ren = starts_with(line, "rename to ");
+			size_t skip = ren ? 10 : 9, hskip = ren ? 12 : 9;
+
+			sbuf_addf(&sb, "%s%s\n%s%s\n", ren ? "rename from " : "old mode ", line + skip,
+				  ren ? "rename to " : "new mode ", held + hskip);
+			free(held);
+			held = NULL;
 		} else if (starts_with(line, "new file mode ")) {
 			sbuf_addf(&sb, "deleted file mode %s\n", line + 14);
 		} else if (starts_with(line, "deleted file mode ")) {
@@ -373,6 +388,9 @@ char *reverse_diff_text(const char *diff)
 		}
 		free(line);
 	}
+	if (held)
+		sbuf_addf(&sb, "%s\n", held);
+	free(held);
 	free(minus);
 	return sbuf_detach(&sb);
 }
