@@ -228,6 +228,43 @@ static void test_reverse(void **state)
 	hm_patch_release(&hp);
 }
 
+/*
+ * In the fixed file a hunk may sit below a function the patch adds, while
+ * upstream's header (from the old file) names the one before: reverse only.
+ */
+static void test_reverse_below_added_function(void **state)
+{
+	static const char diff[] =
+		"diff --git a/g.c b/g.c\n--- a/g.c\n+++ b/g.c\n"
+		"@@ -3,4 +3,9 @@ int a(void)\n"
+		" \treturn 1;\n }\n \n"
+		"+int helper(void)\n+{\n+\treturn 3;\n+}\n+\n"
+		" #define X 1\n"
+		"@@ -11,3 +16,3 @@ int a(void)\n"
+		" #define U 6\n #define T 7\n-#define S 8\n+#define S 9\n";
+	static const char fixed[] =
+		"int a(void)\n{\n\treturn 1;\n}\n\nint helper(void)\n{\n\treturn 3;\n}\n\n"
+		"#define X 1\n#define Y 2\n#define Z 3\n#define W 4\n#define V 5\n"
+		"#define U 6\n#define T 7\n#define S 9\n";
+	struct hm_patch hp;
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL;
+
+	(void)state;
+	assert_int_equal(hm_parse(&hp, diff, strlen(diff)), 0);
+	assert_int_equal(hp.files[0].nr, 2);
+	assert_int_equal(hp.files[0].nadded, 1);
+	hm_text_init(&t, fixed, strlen(fixed));
+	assert_int_equal(hm_locate(&t, &hp.files[0].hunks[1], HM_REVERSE, 16, 0, 2, &w, &why), 0);
+	assert_int_equal(w.line, 16);
+	assert_int_equal(hm_locate(&t, &hp.files[0].hunks[0], HM_REVERSE, 3, 0, 2, &w, &why), 0);
+	assert_int_equal(hm_locate(&t, &hp.files[0].hunks[1], HM_FORWARD, 16, 0, 2, &w, &why), 1);
+	free(why);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
 static void test_note_and_func_above(void **state)
 {
 	struct hm_where w = { .line = 3901, .offset = 12, .fuzz = 1 };
@@ -256,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_reverse),
+		cmocka_unit_test(test_reverse_below_added_function),
 		cmocka_unit_test(test_note_and_func_above),
 	};
 

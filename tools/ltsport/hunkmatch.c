@@ -99,6 +99,37 @@ static enum hm_kind kind_of(const git_diff_delta *d)
 	}
 }
 
+static int is_func_line(const char *s, size_t n);
+
+/*
+ * The functions the file's '+' lines declare: in the fixed file a hunk may
+ * sit below one of them, where upstream's header (from the old file) names
+ * the function before it.
+ */
+static void collect_added(struct hm_file *f)
+{
+	size_t k, j;
+
+	for (k = 0; k < f->nr; k++) {
+		for (j = 0; j < f->hunks[k].nr; j++) {
+			const struct hm_line *l = &f->hunks[k].lines[j];
+			char *name;
+
+			if (l->origin != '+' || !is_func_line(l->s, l->n))
+				continue;
+			name = hm_func_name(l->s, l->n);
+			if (!name)
+				continue;
+			f->added = xrealloc(f->added, (f->nadded + 1) * sizeof(*f->added));
+			f->added[f->nadded++] = name;
+		}
+	}
+	for (k = 0; k < f->nr; k++) {
+		f->hunks[k].added = f->added;
+		f->hunks[k].nadded = f->nadded;
+	}
+}
+
 /* Every file of the diff text with its hunks: 0, or -1 (the error said). */
 int hm_parse(struct hm_patch *hp, const char *diff, size_t len)
 {
@@ -130,6 +161,8 @@ int hm_parse(struct hm_patch *hp, const char *diff, size_t len)
 		for (k = 0; k < f->nr && !ret; k++)
 			ret = parse_hunk(patch, k, &f->hunks[k]);
 		git_patch_free(patch);
+		if (!ret)
+			collect_added(f);
 	}
 	git_diff_free(d);
 	if (ret)
@@ -151,6 +184,9 @@ void hm_patch_release(struct hm_patch *hp)
 			free(f->hunks[k].header);
 			free(f->hunks[k].func);
 		}
+		for (k = 0; k < f->nadded; k++)
+			free(f->added[k]);
+		free(f->added);
 		free(f->hunks);
 		free(f->old_path);
 		free(f->new_path);
@@ -358,6 +394,19 @@ static int same_name(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* fn is where h may sit: its header's function, or in reverse one the patch adds. */
+static int func_ok(const struct hm_hunk *h, int dir, const char *fn)
+{
+	size_t i;
+
+	if (!h->func || same_name(fn, h->func))
+		return 1;
+	for (i = 0; dir == HM_REVERSE && fn && i < h->nadded; i++)
+		if (!strcmp(fn, h->added[i]))
+			return 1;
+	return 0;
+}
+
 /*
  * One level (ws, fuzz): the candidates that count, nearest first. 0 found,
  * 1 none, 2 ambiguous (*why).
@@ -381,7 +430,7 @@ static int locate_level(const struct hm_text *t, const struct hm_hunk *h, int di
 		if (!match_at(t, at, img, nr, ws))
 			continue;
 		fn = text_func_above(t, first < 1 ? 0 : (size_t)first - 1);
-		if (h->func && !same_name(fn, h->func)) {
+		if (!func_ok(h, dir, fn)) {
 			if (!*elsewhere && fn)
 				*elsewhere = fn;
 			else

@@ -29,6 +29,8 @@ struct hm_hunk {
 	char *func;		/* the function it names, or NULL */
 	struct hm_line *lines;
 	size_t nr;
+	char **added;		/* functions the file's '+' lines declare (the file's) */
+	size_t nadded;
 };
 
 struct hm_file {
@@ -37,6 +39,8 @@ struct hm_file {
 	unsigned int old_mode, new_mode;
 	struct hm_hunk *hunks;
 	size_t nr;
+	char **added;		/* functions its '+' lines declare */
+	size_t nadded;
 };
 
 struct hm_patch {
