@@ -41,7 +41,7 @@ static const char bar_diff[] =
 	"+++ b/f.c\n"
 	"@@ -11,4 +11,4 @@ int bar(int x)\n"
 	" \tint r = x;\n"
-	" \n"
+	"\x20\n"		/* a blank context line */
 	"-\tr += 1;\n"
 	"+\tr += 2;\n"
 	" \treturn r;\n";
@@ -52,7 +52,7 @@ static const char nofunc_diff[] =
 	"+++ b/f.c\n"
 	"@@ -11,4 +11,4 @@\n"
 	" \tint r = x;\n"
-	" \n"
+	"\x20\n"		/* a blank context line */
 	"-\tr += 1;\n"
 	"+\tr += 2;\n"
 	" \treturn r;\n";
@@ -162,7 +162,7 @@ static void test_wrong_function_refused(void **state)
 static void test_whitespace(void **state)
 {
 	static const char spaces[] =
-		"int bar(int x)\n{\n        int r = x;   \n\n    r += 1;\n\treturn r;\n}\n";
+		"int bar(int x)\n{\n        int r = x;\x20\x20\x20\n\n    r += 1;\n\treturn r;\n}\n";
 	struct hm_patch hp;
 	struct hm_hunk *h = first_hunk(&hp, bar_diff);
 	struct hm_text t;
@@ -179,7 +179,7 @@ static void test_whitespace(void **state)
 	hm_apply_at(&t, h, HM_FORWARD, &w);
 	out = hm_text_join(&t, &len);
 	/* the tree's own context lines are kept, the new line is upstream's */
-	assert_string_equal(out, "int bar(int x)\n{\n        int r = x;   \n\n\tr += 2;\n\treturn r;\n}\n");
+	assert_string_equal(out, "int bar(int x)\n{\n        int r = x;\x20\x20\x20\n\n\tr += 2;\n\treturn r;\n}\n");
 	free(out);
 	hm_text_release(&t);
 	hm_patch_release(&hp);
@@ -237,7 +237,7 @@ static void test_reverse_below_added_function(void **state)
 	static const char diff[] =
 		"diff --git a/g.c b/g.c\n--- a/g.c\n+++ b/g.c\n"
 		"@@ -3,4 +3,9 @@ int a(void)\n"
-		" \treturn 1;\n }\n \n"
+		" \treturn 1;\n }\n\x20\n"
 		"+int helper(void)\n+{\n+\treturn 3;\n+}\n+\n"
 		" #define X 1\n"
 		"@@ -11,3 +16,3 @@ int a(void)\n"

@@ -578,9 +578,8 @@ static int text_equals_side(const struct hm_text *t, const struct hm_hunk *h, in
 	size_t nr;
 	int eq;
 
-	if (!h) {
+	if (!h)
 		return t->nr == 0;
-	}
 	img = xcalloc(h->nr + 1, sizeof(*img));
 	nr = image(h, dir, 0, 0, img);
 	eq = nr == t->nr && match_at(t, 0, img, nr, 1);
