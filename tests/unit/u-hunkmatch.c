@@ -15,6 +15,10 @@
 #include <git2.h>
 
 #include "util.h"
+#include "fsutil.h"
+#include "gitops.h"
+#include "series.h"
+#include "ladder.h"
 #include "hunkmatch.h"
 
 /* Two functions with the same body; the patch changes the body of bar(). */
@@ -265,6 +269,71 @@ static void test_reverse_below_added_function(void **state)
 	hm_patch_release(&hp);
 }
 
+/* A one-file tree of a repository in a temporary directory. */
+static git_tree *one_file_tree(git_repository *repo, const char *path, const char *text)
+{
+	struct tree_change ch = { path, text, strlen(text), GIT_FILEMODE_BLOB };
+	git_treebuilder *tb = NULL;
+	git_tree *empty = NULL, *t = NULL;
+	git_oid oid;
+
+	assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
+	assert_int_equal(git_treebuilder_write(&oid, tb), 0);
+	assert_int_equal(git_tree_lookup(&empty, repo, &oid), 0);
+	assert_int_equal(tree_with_changes(repo, empty, &ch, 1, &t), 0);
+	git_treebuilder_free(tb);
+	git_tree_free(empty);
+	return t;
+}
+
+/*
+ * The ladder never applies a fix twice: with the fix there at an offset
+ * it refuses before any rung; without it the relaxed rung lands it in bar().
+ */
+static void test_ladder_already_there(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = make_temp_dir(tmp && *tmp ? tmp : "/tmp", "u-hunkmatch");
+	char *fixed = xprintf("/* moved */\n%s", two_funcs), *missing = xstrdup(fixed), *at;
+	struct series_patch p = { .name = "0001-fix.patch" };
+	struct adaptation a;
+	git_repository *repo = NULL;
+	git_tree *t;
+	char *out = NULL;
+	size_t len;
+
+	(void)state;
+	assert_non_null(dir);
+	assert_int_equal(git_repository_init(&repo, dir, 1), 0);
+	at = strstr(strstr(fixed, "int bar"), "r += 1;");
+	at[5] = '2';
+	p.diff = xstrdup(bar_diff);
+
+	t = one_file_tree(repo, "f.c", fixed);
+	assert_int_equal(ladder_apply(repo, t, &p, &a), 1);
+	assert_non_null(strstr(a.failure, "already there"));
+	assert_null(a.tree);
+	adaptation_release(&a);
+	git_tree_free(t);
+
+	t = one_file_tree(repo, "f.c", missing);
+	assert_int_equal(ladder_apply(repo, t, &p, &a), 0);
+	assert_string_equal(a.rung, "relaxed");
+	assert_non_null(strstr(a.note, "f.c: hunk #1 at 12 (offset 1 line)"));
+	assert_int_equal(read_blob_buf(repo, a.tree, "f.c", &out, &len, NULL), 0);
+	assert_string_equal(out, fixed);
+	free(out);
+	adaptation_release(&a);
+	git_tree_free(t);
+
+	free(p.diff);
+	free(fixed);
+	free(missing);
+	git_repository_free(repo);
+	rm_rf(dir);
+	free(dir);
+}
+
 static void test_note_and_func_above(void **state)
 {
 	struct hm_where w = { .line = 3901, .offset = 12, .fuzz = 1 };
@@ -295,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_reverse),
 		cmocka_unit_test(test_reverse_below_added_function),
 		cmocka_unit_test(test_note_and_func_above),
+		cmocka_unit_test(test_ladder_already_there),
 	};
 
 	git_libgit2_init();
