@@ -237,7 +237,7 @@ test_expect_success 'exact rung: a binary change is carried byte for byte' '
 test_expect_success 'relaxed rung: a binary change is refused with the reason' '
 	run_ltsport port --series up-blob --tree binfuzzy &&
 	cat err && test "$(cat rc)" = 1 &&
-	grep -q "relaxed: the patch has a binary change, which GNU patch cannot carry" err &&
+	grep -q "relaxed: the patch has a binary change, which only the exact rung carries" err &&
 	test ! -e backports/bad/binfuzzy && test -z "$(git -C binfuzzy for-each-ref refs/heads/ltsport)"
 '
 

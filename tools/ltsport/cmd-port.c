@@ -15,7 +15,22 @@
 
 static const char port_usage[] =
 	"usage: ltsport port [options]\n"
+	"  --assume missing   port patches whose verdict is unknown here too\n"
 	COMMON_USAGE;
+
+static int port_option(int c, const char *arg, void *data)
+{
+	struct port_opts *o = data;
+
+	if (c != 'A')
+		return -1;
+	if (strcmp(arg, "missing")) {
+		error("port: --assume %s: only 'missing' can be assumed; use --assume missing", arg);
+		return -1;
+	}
+	o->assume_missing = 1;
+	return 0;
+}
 
 static void print_result(struct tree_ws *ws, const struct port_result *res)
 {
@@ -45,12 +60,16 @@ static void print_result(struct tree_ws *ws, const struct port_result *res)
 
 int cmd_port(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "assume", required_argument, NULL, 'A' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct port_opts o = {0};
 	struct ctx ctx = {0};
 	int ret, failed = 0;
 	size_t i;
 
-	if (ctx_start(&ctx, argc, argv, NULL, NULL, NULL, port_usage,
+	if (ctx_start(&ctx, argc, argv, opts, port_option, &o, port_usage,
 		      CTX_LOCK | CTX_VERDICTS, &ret))
 		goto out;
 	ret = EXIT_ERROR;

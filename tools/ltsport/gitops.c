@@ -343,7 +343,7 @@ char *reverse_diff_text(const char *diff)
 {
 	struct sbuf sb = {0};
 	const char *p = diff;
-	char *line, *minus = NULL;
+	char *line, *minus = NULL, *held = NULL;
 	long old = 0, new = 0;
 
 	while (*p) {
@@ -373,6 +373,21 @@ char *reverse_diff_text(const char *diff)
 			sbuf_adds(&sb, "\n");
 			free(minus);
 			minus = NULL;
+		} else if (starts_with(line, "diff --git a/") && strstr(line, " b/")) {
+			const char *a = line + 13, *b = strstr(line, " b/");
+
+			sbuf_addf(&sb, "diff --git a/%s b/%.*s\n", b + 3, (int)(b - a), a);
+		} else if (starts_with(line, "rename from ") || starts_with(line, "old mode ")) {
+			free(held);
+			held = xstrdup(line);
+		} else if (held && (starts_with(line, "rename to ") || starts_with(line, "new mode "))) {
+			int ren = starts_with(line, "rename to ");
+			size_t skip = ren ? 10 : 9, hskip = ren ? 12 : 9;
+
+			sbuf_addf(&sb, "%s%s\n%s%s\n", ren ? "rename from " : "old mode ", line + skip,
+				  ren ? "rename to " : "new mode ", held + hskip);
+			free(held);
+			held = NULL;
 		} else if (starts_with(line, "new file mode ")) {
 			sbuf_addf(&sb, "deleted file mode %s\n", line + 14);
 		} else if (starts_with(line, "deleted file mode ")) {
@@ -390,6 +405,9 @@ char *reverse_diff_text(const char *diff)
 		}
 		free(line);
 	}
+	if (held)
+		sbuf_addf(&sb, "%s\n", held);
+	free(held);
 	free(minus);
 	return sbuf_detach(&sb);
 }
@@ -659,6 +677,41 @@ int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out)
 	git_buf_dispose(&buf);
 	git_diff_free(diff);
 	return 0;
+}
+
+/*
+ * base with the files of ch written (mode 0: removed), as a new tree in the
+ * repository's object database: 0 with *out, 1 when the changes make no
+ * tree (a path both a file and a directory, a removed path absent), -1 on
+ * error.
+ */
+int tree_with_changes(git_repository *repo, git_tree *base, const struct tree_change *ch,
+		      size_t n, git_tree **out)
+{
+	git_tree_update *up = xcalloc(n ? n : 1, sizeof(*up));
+	git_oid oid;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		up[i].path = ch[i].path;
+		if (!ch[i].mode) {
+			up[i].action = GIT_TREE_UPDATE_REMOVE;
+			continue;
+		}
+		up[i].action = GIT_TREE_UPDATE_UPSERT;
+		up[i].filemode = ch[i].mode;
+		if (git_blob_create_from_buffer(&up[i].id, repo, ch[i].data, ch[i].len) < 0)
+			ret = git_fail(ch[i].path);
+	}
+	if (!ret && git_tree_create_updated(&oid, repo, base, n, up) < 0) {
+		git_error_clear();
+		ret = 1;
+	} else if (!ret && git_tree_lookup(out, repo, &oid) < 0) {
+		ret = git_fail("writing a tree");
+	}
+	free(up);
+	return ret;
 }
 
 static int empty_tree(git_repository *repo, git_tree **out)

@@ -11,7 +11,7 @@
  *	importer.c	writes the new repositories it creates
  *	scratch.c	a scratch copy's files into an in-memory index
  *	series.c	upstream commits of the mainline clone; parsing a diff
- *	ladder.c	the deltas and hunks of a parsed diff
+ *	hunkmatch.c	the deltas, hunks and lines of a parsed diff
  *	pathfind.c	a parsed diff's old lines; the tree's files, to find a moved one
  *	workspace.c	the result branch: its name, lookup, place on the tip
  *	conf.c		git-config syntax (git_config_*) for stable_trees.conf
@@ -58,6 +58,14 @@ char *diff_paths_buf(const char *diff_text, size_t len);
 char *diff_paths(const char *diff_text);
 int diff_text_of_commit(git_repository *repo, git_commit *c, char **out);
 int diff_trees_text(git_repository *repo, git_tree *a, git_tree *b, char **out);
+struct tree_change {
+	const char *path;
+	const char *data;
+	size_t len;
+	unsigned int mode;	/* 0: the path is removed */
+};
+int tree_with_changes(git_repository *repo, git_tree *base, const struct tree_change *ch,
+		      size_t n, git_tree **out);
 int checkout_to_dir(git_repository *repo, git_tree *tree, git_tree *baseline,
 		    const char *dir);
 void apply_failure_release(struct apply_failure *f);

@@ -2,14 +2,15 @@
 /*
  * The adaptation ladder: the cheapest faithful way first.
  *   1. exact: the upstream patch applied in memory by libgit2, no fuzz;
- *   2. relaxed: GNU patch with fuzz 2 on a scratch copy; offsets and fuzz
- *      per hunk go into the note;
+ *   2. relaxed: the anchored locator (hunkmatch.c) in memory: offsets,
+ *      whitespace and fuzz 2, in the function each hunk's header names;
+ *      where each hunk landed goes into the note;
  *   3. semantic: the fix's Coccinelle form in patch mode, for trees whose
  *      code has drifted from mainline (or when no patch body is at hand).
- * A rung either yields a whole new tree or nothing.
+ * A rung either yields a whole new tree or nothing, and none runs on a tree
+ * that already has the fix (every hunk's postimage found anchored).
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,10 @@
 #include "fsutil.h"
 #include "series.h"
 #include "gitops.h"
-#include "spawn.h"
-#include "scratch.h"
 #include "verdict.h"
 #include "cocci.h"
+#include "hunkmatch.h"
 #include "ladder.h"
-
-#define PATCH_TIMEOUT 60
 
 /*
  * Where a patch's line is, for an error: "<patch file>:<line>" when the
@@ -146,221 +144,6 @@ static int rung_exact(git_repository *repo, git_tree *base, struct series_patch 
 	return rc;
 }
 
-/*
- * GNU patch's "patching file F" and "Hunk #2 succeeded at 3901 with fuzz 1
- * (offset 12 lines)." lines, folded into "F: hunk #2 at 3901 with fuzz 1
- * (offset 12 lines)"; hunks patch does not mention applied as they were.
- */
-static char *hunk_notes(const char *patch_out)
-{
-	struct sbuf sb = {0};
-	const char *line = patch_out;
-	int first = 1;
-
-	while (line && *line) {
-		size_t n = strcspn(line, "\n");
-
-		while (n && line[n - 1] == '.')
-			n--;
-		if (starts_with(line, "Hunk #")) {
-			const char *rest = line + 6;
-			const char *ok = strstr(rest, " succeeded");
-
-			if (ok && ok < line + n) {
-				sbuf_addf(&sb, "%shunk #%.*s%.*s", first ? " " : ", ",
-					  (int)(ok - rest), rest,
-					  (int)(line + n - ok - 10), ok + 10);
-			} else {
-				sbuf_addf(&sb, "%shunk #%.*s", first ? " " : ", ", (int)(n - 6), rest);
-			}
-			first = 0;
-		} else if (starts_with(line, "patching file ")) {
-			sbuf_addf(&sb, "%s%.*s:", sb.len ? "; " : "", (int)(n - 14), line + 14);
-			first = 1;
-		}
-		line += strcspn(line, "\n");
-		line += *line == '\n';
-	}
-	return sbuf_detach(&sb);
-}
-
-/* A file name GNU patch printed: 'quoted' when odd, " (renamed from X)" after it. */
-static char *reported_name(const char *s, size_t n)
-{
-	static const char *const tails[] = { " (renamed from ", " (copied from ", " (read from " };
-	size_t k;
-
-	for (k = 0; k < ARRAY_SIZE(tails); k++) {
-		const char *t = memmem(s, n, tails[k], strlen(tails[k]));
-
-		if (t && s[n - 1] == ')')
-			n = t - s;
-	}
-	if (n >= 2 && s[0] == '\'' && s[n - 1] == '\'') {
-		s++;
-		n -= 2;
-	}
-	return xstrndup(s, n);
-}
-
-/* Every file GNU patch says it patched must be one of the diff's: 0, else 1 with *bad. */
-static int check_reported(struct scratch *sc, const char *patch_out, char **bad)
-{
-	static const char *const leads[] = {
-		"patching file ", "patching symbolic link ", "checking file ",
-	};
-	const char *line = patch_out;
-
-	while (line && *line) {
-		size_t n = strcspn(line, "\n"), k;
-
-		for (k = 0; k < ARRAY_SIZE(leads); k++) {
-			size_t l = strlen(leads[k]);
-			char *name;
-
-			if (n <= l || strncmp(line, leads[k], l))
-				continue;
-			name = reported_name(line + l, n - l);
-			if (!scratch_has(sc, name)) {
-				*bad = xprintf("'%s': GNU patch wrote it, yet the diff's headers do not name it",
-					       name);
-				free(name);
-				return 1;
-			}
-			free(name);
-		}
-		line += n + (line[n] == '\n');
-	}
-	return 0;
-}
-
-/* The function a line declares: the identifier before its first '(', or NULL. */
-static char *func_name(const char *s, size_t n)
-{
-	const char *paren = memchr(s, '(', n), *b, *e;
-
-	if (!paren)
-		return NULL;
-	for (e = paren; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	for (b = e; b > s && (isalnum((unsigned char)b[-1]) || b[-1] == '_'); b--)
-		;
-	return b < e ? xstrndup(b, e - b) : NULL;
-}
-
-/* "out:", "err_free:" */
-static int is_label(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
-		i++;
-	return i && i < n && s[i] == ':' && (i + 1 == n || s[i + 1] != ':');
-}
-
-/*
- * The function around line (1-based) of text as git names it in a hunk
- * header: the nearest line above starting with a letter, '_' or '$' that
- * is not a label. NULL when that line declares no function.
- */
-static char *func_above(const char *text, size_t len, long line)
-{
-	const char **starts = xcalloc(line + 1, sizeof(char *));
-	const char *p = text, *end = text + len;
-	char *name = NULL;
-	long i, nr = 0;
-
-	while (p < end && nr < line) {
-		const char *eol = memchr(p, '\n', end - p);
-
-		starts[nr++] = p;
-		p = eol ? eol + 1 : end;
-	}
-	for (i = nr - 2; i >= 0 && !name; i--) {
-		const char *s = starts[i], *eol = memchr(s, '\n', end - s);
-		size_t n = (eol ? eol : end) - s;
-
-		if (!n || !(isalpha((unsigned char)*s) || *s == '_' || *s == '$') || is_label(s, n))
-			continue;
-		name = func_name(s, n);
-		if (!name)
-			name = xstrdup("");
-	}
-	free(starts);
-	if (name && !*name) {
-		free(name);
-		name = NULL;
-	}
-	return name;
-}
-
-/* The function a hunk of upstream's diff sits in (its @@ header), or NULL. */
-static char *hunk_func(git_diff *diff, const char *path, int hunk)
-{
-	const git_diff_hunk *h = NULL;
-	git_patch *patch = NULL;
-	char *name = NULL;
-	size_t i;
-
-	for (i = 0; i < git_diff_num_deltas(diff) && !patch; i++)
-		if (!strcmp(git_diff_get_delta(diff, i)->new_file.path, path) &&
-		    git_patch_from_diff(&patch, diff, i) < 0)
-			patch = NULL;
-	if (patch && git_patch_get_hunk(&h, NULL, patch, hunk - 1) == 0) {
-		const char *at = memmem(h->header + 2, h->header_len - 2, "@@", 2);
-
-		if (at)
-			name = func_name(at + 2, h->header + h->header_len - at - 2);
-	}
-	git_patch_free(patch);
-	git_error_clear();
-	return name;
-}
-
-/*
- * A hunk GNU patch moved (offset or fuzz) must still sit in the function
- * upstream's header names: 0 when every one does, 1 with *bad otherwise.
- */
-static int check_landings(git_repository *repo, git_tree *result, struct series_patch *p,
-			  const char *patch_out, char **bad)
-{
-	const char *line = patch_out;
-	git_diff *diff = NULL;
-	char *file = NULL;
-	int ret = 0;
-
-	if (diff_parse_buf(&diff, p->diff, strlen(p->diff)) < 0)
-		return -1;
-	while (!ret && line && *line) {
-		size_t n = strcspn(line, "\n");
-		int hunk;
-		long at;
-
-		if (starts_with(line, "patching file ")) {
-			free(file);
-			file = reported_name(line + 14, n - 14);
-		} else if (file && sscanf(line, "Hunk #%d succeeded at %ld", &hunk, &at) == 2) {
-			char *want = hunk_func(diff, file, hunk), *got = NULL, *text = NULL;
-			size_t len;
-
-			if (want && read_blob_buf(repo, result, file, &text, &len, NULL) == 0)
-				got = func_above(text, len, at);
-			if (want && got && strcmp(want, got)) {
-				*bad = xprintf("%s: hunk #%d would land in %s(), upstream has it in %s()",
-					       file, hunk, got, want);
-				ret = 1;
-			}
-			free(want);
-			free(got);
-			free(text);
-		}
-		line += n + (line[n] == '\n');
-	}
-	free(file);
-	git_diff_free(diff);
-	return ret;
-}
-
 /* A binary change in the diff, which GNU patch cannot carry. */
 static const char *binary_change(const char *diff)
 {
@@ -373,86 +156,68 @@ static const char *binary_change(const char *diff)
 }
 
 /*
- * GNU patch with fuzz 2 on a scratch copy holding only the diff's files,
- * run in that copy (-d) with the diff beside it; the files it reports
- * patched are checked against the diff's, moved hunks against upstream's
- * functions, and only the copy's files are taken back.
+ * The anchored locator (hunkmatch.c) in memory: each hunk near its line,
+ * exact, then ignoring whitespace, then with up to 2 outer context lines
+ * dropped, and only in the function its @@ header names; the tree's own
+ * context lines are kept. New, deleted and renamed files are carried.
  */
 static int rung_relaxed(git_repository *repo, git_tree *base, struct series_patch *p,
 			struct adaptation *a, struct sbuf *why)
 {
-	struct scratch sc = {0};
-	struct spawn_result res = {0};
-	struct sbuf changed = {0};
-	char *files = diff_paths_buf(p->diff, strlen(p->diff)), *diffpath = NULL, *bad = NULL;
-	int rc = -1;
+	struct sbuf notes = {0}, fail = {0};
+	struct hm_patch hp;
+	int rc;
 
-	if (!files)
-		goto out;
 	if (binary_change(p->diff)) {
-		sbuf_adds(why, "; relaxed: the patch has a binary change, which GNU patch cannot carry");
+		sbuf_adds(why, "; relaxed: the patch has a binary change, which only the exact rung carries");
+		return 1;
+	}
+	if (hm_parse(&hp, p->diff, strlen(p->diff)) < 0)
+		return -1;
+	rc = hm_apply_tree(repo, base, &hp, 2, &a->tree, &notes, &fail);
+	if (rc > 0) {
+		sbuf_addf(why, "; relaxed: %s", fail.len ? fail.buf : "a hunk does not land");
+	} else if (!rc && git_oid_equal(git_tree_id(a->tree), git_tree_id(base))) {
+		sbuf_adds(why, "; relaxed: the patch changes nothing here");
+		git_tree_free(a->tree);
+		a->tree = NULL;
 		rc = 1;
-		goto out;
-	}
-	rc = scratch_export(&sc, repo, base, files);
-	if (rc) {
-		if (rc == -2)
-			rc = bad_input(a, p, 0, sc.why);
-		else if (rc > 0)
-			sbuf_addf(why, "; relaxed: %s", sc.why ? sc.why : "no copy");
-		goto out;
-	}
-	diffpath = path_join(sc.top, "ltsport.diff");
-	{
-		const char *const argv[] = {
-			"patch", "-d", sc.dir, "-p1", "-F2", "-N", "-t", "--no-backup-if-mismatch",
-			"-r", "-", "-i", diffpath, NULL,
-		};
-
-		rc = -1;
-		if (write_file(diffpath, p->diff, strlen(p->diff)) < 0 ||
-		    spawn_run(argv, sc.dir, PATCH_TIMEOUT, NULL, &res) < 0)
-			goto out;
-	}
-	if (check_reported(&sc, res.out, &bad)) {
-		rc = bad_input(a, p, 0, bad);
-		goto out;
-	}
-	if (res.status) {
-		char *hunks = hunk_notes(res.out);
-
-		sbuf_addf(why, "; relaxed: patch -F2 fails (%s)", hunks);
-		free(hunks);
-		rc = 1;
-		goto out;
-	}
-	rc = scratch_collect(&sc, repo, base, &a->tree, &changed);
-	if (rc == -2) {
-		rc = bad_input(a, p, 0, sc.why);
-	} else if (rc > 0) {
-		sbuf_adds(why, "; relaxed: patch -F2 changed nothing");
 	} else if (!rc) {
-		rc = check_landings(repo, a->tree, p, res.out, &bad);
-		if (rc > 0) {
-			sbuf_addf(why, "; relaxed: %s", bad);
-			git_tree_free(a->tree);
-			a->tree = NULL;
-		}
-	}
-	if (!rc) {
-		char *hunks = hunk_notes(res.out);
-
 		a->rung = "relaxed";
-		a->note = xprintf("ltsport: applied with fuzz or offsets (relaxed): %s", hunks);
-		free(hunks);
+		a->note = xprintf("ltsport: applied with fuzz or offsets (relaxed): %s",
+				  notes.len ? notes.buf : "every file as upstream");
 	}
-out:
-	free(bad);
-	free(diffpath);
-	free(files);
-	sbuf_release(&changed);
-	spawn_result_release(&res);
-	scratch_release(&sc);
+	sbuf_release(&notes);
+	sbuf_release(&fail);
+	hm_patch_release(&hp);
+	return rc;
+}
+
+/*
+ * Already there: every hunk's postimage is in base, found anchored (at an
+ * offset, with other whitespace). Such a fix is never applied again: 1
+ * with why, 0 when it is not there, -1 on error.
+ */
+static int already_there(git_repository *repo, git_tree *base, struct series_patch *p,
+			 struct sbuf *why)
+{
+	struct hm_patch hp;
+	struct hm_state st;
+	int rc = 0;
+
+	if (!p->diff)
+		return 0;
+	if (hm_parse(&hp, p->diff, strlen(p->diff)) < 0)
+		return -1;
+	if (hm_check_tree(repo, base, &hp, &st) < 0)
+		rc = -1;
+	else if (st.units && st.reverse + st.both == st.units) {
+		sbuf_addf(why, "already there: every hunk's postimage is in the tree (%zu of %zu); the fix is not applied twice",
+			  st.units, st.units);
+		rc = 1;
+	}
+	hm_state_release(&st);
+	hm_patch_release(&hp);
 	return rc;
 }
 
@@ -496,6 +261,13 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 	rc = check_input(base, p, a);
 	if (rc)
 		return rc;
+	rc = already_there(repo, base, p, &why);
+	if (rc) {
+		if (rc > 0)
+			a->failure = sbuf_detach(&why);
+		sbuf_release(&why);
+		return rc;
+	}
 	rc = 1;
 	if (p->diff) {
 		rc = rung_exact(repo, base, p, a, &why);

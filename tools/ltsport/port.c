@@ -29,6 +29,7 @@ struct ported {
 	git_commit *commit;
 	char *file;
 	char *mail;
+	int assumed;		/* verdict unknown, ported on --assume missing */
 };
 
 struct tree_port {
@@ -37,6 +38,7 @@ struct tree_port {
 	struct ported *items;
 	size_t nr;
 	git_signature *signoff;
+	const struct port_opts *o;
 };
 
 static void tree_port_release(struct tree_port *tp)
@@ -53,7 +55,10 @@ static void tree_port_release(struct tree_port *tp)
 	git_signature_free(tp->signoff);
 }
 
-/* The patches to port; 1 when a verdict is unknown and nothing may be ported. */
+/*
+ * The patches to port; 1 when a verdict is unknown and nothing may be
+ * ported, unless the maintainer said --assume missing.
+ */
 static int select_patches(struct tree_port *tp)
 {
 	struct series *s = tp->ws->series;
@@ -64,6 +69,11 @@ static int select_patches(struct tree_port *tp)
 	for (k = 0; k < s->nr; k++) {
 		struct patch_verdict *pv = &ts->pv[k];
 
+		if (pv->v == V_UNKNOWN && tp->o && tp->o->assume_missing) {
+			tp->items[tp->nr].assumed = 1;
+			tp->items[tp->nr++].p = &s->patches[k];
+			continue;
+		}
 		if (pv->v == V_UNKNOWN) {
 			tp->res->failure = xprintf("%s: %s: verdict unknown (%s); not porting this tree",
 						   tp->ws->name, s->patches[k].name, pv->evidence);
@@ -109,6 +119,13 @@ static int adapt_all(struct tree_port *tp)
 						   tp->ws->name, it->p->name, it->a.failure,
 						   tp->ws->name);
 			return 1;
+		}
+		if (it->assumed) {
+			char *note = xprintf("%s; verdict unknown here; ported on the maintainer's --assume missing",
+					     it->a.note);
+
+			free(it->a.note);
+			it->a.note = note;
 		}
 		msg = stable_message(it->p, it->a.note, tp->signoff);
 		rc = commit_on_top(repo, parent, it->a.tree, author_of(it->p, tp->signoff),
@@ -260,12 +277,11 @@ out:
 
 int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res)
 {
-	struct tree_port tp = { .ws = ws, .res = res };
+	struct tree_port tp = { .ws = ws, .res = res, .o = o };
 	double started = now_s();
 	char *where = NULL;
 	int ret;
 
-	(void)o;
 	memset(res, 0, sizeof(*res));
 	res->head.outcome = OUTCOME_NOT_RUN;
 	if (!ws->repo)

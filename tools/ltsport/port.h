@@ -6,7 +6,7 @@ struct tree_ws;
 struct port_result;
 
 struct port_opts {
-	int unused;		/* none yet: the ladder decides every rung */
+	int assume_missing;	/* --assume missing: port patches whose verdict is unknown */
 };
 
 /*

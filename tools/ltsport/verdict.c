@@ -20,6 +20,7 @@
 #include "cocci.h"
 #include "kversion.h"
 #include "tristate.h"
+#include "hunkmatch.h"
 #include "verdict.h"
 
 #define MIN_MARKER_ID 12
@@ -323,11 +324,51 @@ static enum content cocci_content(struct tree_state *ts, struct series_patch *p,
 	return c;
 }
 
+/*
+ * The anchored locator (hunkmatch.c), for trees that drifted: per unit (a
+ * hunk, a new or deleted file) its postimage found (fixed), its preimage
+ * found (missing), both or neither. Every unit reverse: fixed; every unit
+ * forward: missing, with where; else neither, with why per unit.
+ */
+static enum content anchored_content(struct tree_state *ts, struct series_patch *p,
+				     git_tree *cur, struct patch_verdict *pv, char **ev)
+{
+	struct hm_patch hp;
+	struct hm_state st;
+	enum content c = C_NEITHER;
+
+	if (hm_parse(&hp, p->diff, strlen(p->diff)) < 0) {
+		*ev = xstrdup("content: the patch neither applies nor reverse-applies (and does not parse)");
+		return C_NEITHER;
+	}
+	if (hm_check_tree(ts->repo, cur, &hp, &st) < 0) {
+		*ev = xstrdup("content: the patch neither applies nor reverse-applies (the locator failed)");
+	} else if (st.units && st.reverse + st.both == st.units) {
+		*ev = xprintf("content: every hunk's postimage is in %s (anchored, with offsets or whitespace)",
+			      ts->conf->ref);
+		c = C_FIXED;
+	} else if (st.units && st.forward + st.both == st.units && st.applied) {
+		*ev = xprintf("content: the patch applies to %s anchored: %s", ts->conf->ref,
+			      st.fwd_notes->len ? st.fwd_notes->buf : "every file as upstream");
+		pv->applied = st.applied;
+		st.applied = NULL;
+		c = C_APPLIES;
+	} else {
+		*ev = xprintf("content: of %zu hunks %zu only apply, %zu are only there already, %zu both, %zu neither: %s",
+			      st.units, st.forward, st.reverse, st.both, st.neither,
+			      st.problems->len ? st.problems->buf : "no hunk decides");
+	}
+	hm_state_release(&st);
+	hm_patch_release(&hp);
+	return c;
+}
+
 static enum content content_check(struct tree_state *ts, struct series_patch *p,
 				  git_tree *cur, struct patch_verdict *pv, char **ev)
 {
 	struct apply_failure fail;
 	git_tree *out = NULL;
+	enum content c;
 	char *rev;
 	int rc;
 
@@ -348,9 +389,14 @@ static enum content content_check(struct tree_state *ts, struct series_patch *p,
 		*ev = xprintf("content: the patch applies to %s", ts->conf->ref);
 		return C_APPLIES;
 	}
-	if (p->cocci && path_exists(p->cocci))
+	c = anchored_content(ts, p, cur, pv, ev);
+	if (c != C_NEITHER)
+		return c;
+	if (p->cocci && path_exists(p->cocci)) {
+		free(*ev);
+		*ev = NULL;
 		return cocci_content(ts, p, cur, pv, ev);
-	*ev = xstrdup("content: the patch neither applies nor reverse-applies");
+	}
 	return C_NEITHER;
 }
 

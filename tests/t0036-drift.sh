@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Drift: single-commit trees (no history, no Fixes:) whose code moved away
+# from the fix's base. Content decides the verdict through the anchored
+# locator; port lands each hunk in the function its header names, carries
+# new, deleted and renamed files, never applies a fix twice, and refuses
+# a hunk it cannot place without guessing.
+. "$(dirname "$0")/lib.sh"
+
+# The base: two functions with the same body, a file to delete, one to rename.
+write_base() {
+	mkdir -p mm &&
+	printf '#include "a.h"\n\nint foo(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n\nint bar(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n' >mm/a.c &&
+	printf 'int gone(void)\n{\n\treturn 0;\n}\n' >mm/gone.c &&
+	printf 'int old(void)\n{\n\tint a = 1;\n\tint b = 2;\n\tint c = 3;\n\n\treturn a + b + c;\n}\n' >mm/old.c
+}
+
+# import <dir> <from dir>: a single-commit repository of that directory's files.
+import() {
+	mkdir "$1" && (cd "$2" && tar -c --exclude=.git .) | (cd "$1" && tar -x) &&
+	(cd "$1" && git init -q && git add -A && git commit -q -m "Import $1")
+}
+
+# five lines above everything in mm/a.c
+prepend() {
+	{ printf '/*\n * A comment\n * the tree\n * added.\n */\n'; cat "$1"; } >"$1.new" && mv "$1.new" "$1"
+}
+
+# series <dir> <diff file>: a series of one mailed patch, no Fixes: line.
+series() {
+	mkdir -p "$1" && {
+		printf 'From %s Mon Sep 17 00:00:00 2001\n' "$UPID"
+		printf 'From: A U Thor <author@example.com>\n'
+		printf 'Date: Tue, 14 Nov 2023 22:13:20 +0000\n'
+		printf 'Subject: [PATCH] mm: fix bar\n\n'
+		printf 'Fix bar.\n\nSigned-off-by: A U Thor <author@example.com>\n---\n'
+		cat "$2"
+		printf -- '-- \n2.39.5\n\n'
+	} >"$1/0001-fix.patch" &&
+	echo 0001-fix.patch >"$1/series" &&
+	cat >"$1/series.conf" <<-EOF
+	[series]
+		name = drift
+	[patch "0001-fix.patch"]
+		upstream = $UPID
+		subject = mm: fix bar
+		author = A U Thor <author@example.com>
+	EOF
+}
+
+verdict() {
+	jq -r ".[] | select(.tree == \"$1\") | .verdict" status.json
+}
+
+test_expect_success 'setup: upstream, its fix, and drifted trees' '
+	mkdir base && (cd base && write_base) &&
+	import up base &&
+	(cd up && sed -i "15s/r += 1;/r += 2;/" mm/a.c &&
+	 printf "int fresh(void)\n{\n\treturn 1;\n}\n" >mm/new.c &&
+	 git rm -q mm/gone.c && git mv mm/old.c mm/renamed.c &&
+	 sed -i "s/int b = 2;/int b = 20;/" mm/renamed.c &&
+	 git add -A && git commit -q -m "mm: fix bar" && git show -M --format= HEAD >../fix.diff) &&
+	UPID=$(git -C up rev-parse HEAD) &&
+	grep -q "^@@ .* @@ int bar(int x)$" fix.diff && grep -q "^rename from mm/old.c$" fix.diff &&
+	grep -q "^new file mode" fix.diff && grep -q "^deleted file mode" fix.diff &&
+	series fix fix.diff &&
+	import drift base && (cd drift && prepend mm/a.c && git commit -q -am "drift") &&
+	mkdir fixedsrc && (cd up && tar -c --exclude=.git .) | (cd fixedsrc && tar -x) &&
+	import fixedoff fixedsrc && (cd fixedoff && prepend mm/a.c && git commit -q -am "drift") &&
+	cat >stable_trees.conf <<-EOF
+	[tree "drift"]
+		path = drift
+		ref = HEAD
+	[tree "fixedoff"]
+		path = fixedoff
+		ref = HEAD
+	EOF
+'
+
+test_expect_success 'status: the fix at an offset is missing here, there at an offset is fixed' '
+	"$LTSPORT" status --series fix --json >status.json 2>status.err && test ! -s status.err &&
+	test "$(verdict drift)" = missing && test "$(verdict fixedoff)" = fixed &&
+	jq -r ".[] | select(.tree == \"drift\") | .evidence" status.json >ev &&
+	grep -q "anchored: mm/a.c: hunk #1 at 17 (offset 5 lines)" ev &&
+	jq -r ".[] | select(.tree == \"fixedoff\") | .evidence" status.json |
+		grep -q "every hunk.s postimage is in HEAD"
+'
+
+test_expect_success 'port lands the hunk in bar(), not in the nearer foo(), and carries the files' '
+	run_ltsport port --series fix &&
+	cat err && test "$(cat rc)" = 0 &&
+	grep -q "^drift: ported 1 patch" out && grep -q "^  0001-mm-fix-bar.patch  [0-9a-f]*  relaxed$" out &&
+	grep -q "^fixedoff: nothing to port (fixed)" out &&
+	test -z "$(git -C fixedoff for-each-ref refs/heads/ltsport)" &&
+	cp base/mm/a.c expect && sed -i "15s/r += 1;/r += 2;/" expect && prepend expect &&
+	git -C drift cat-file blob ltsport/drift/drift:mm/a.c >got && test_cmp_files expect got &&
+	git -C drift cat-file blob ltsport/drift/drift:mm/new.c >got && test_cmp_files up/mm/new.c got &&
+	git -C drift cat-file blob ltsport/drift/drift:mm/renamed.c >got &&
+	test_cmp_files up/mm/renamed.c got &&
+	test -z "$(git -C drift ls-tree ltsport/drift/drift mm/gone.c mm/old.c)" &&
+	sed -n "/^\[ ltsport: applied/,/ \]$/p" backports/drift/drift/0001-mm-fix-bar.patch | tr "\n" " " >note &&
+	grep -q "mm/a.c: hunk #1 at 17 *(offset 5 *lines)" note &&
+	git -C drift status --porcelain >st && test ! -s st
+'
+
+test_expect_success 'port --assume missing still leaves the tree that has the fix alone' '
+	cat >stable_trees.conf <<-EOF &&
+	[tree "fixedoff"]
+		path = fixedoff
+		ref = HEAD
+	EOF
+	run_ltsport port --series fix --assume missing &&
+	test "$(cat rc)" = 0 && grep -q "^fixedoff: nothing to port (fixed)" out &&
+	test -z "$(git -C fixedoff for-each-ref refs/heads/ltsport)"
+'
+
+test_expect_success 'a header naming no function, identical context in two: unknown, port refuses' '
+	sed "s/^\(@@ [^@]* @@\).*/\1/" fix.diff >nofunc.diff && ! grep -q "@@ int bar" nofunc.diff &&
+	series nofunc nofunc.diff && sed -i "s/name = drift/name = nofunc/" nofunc/series.conf &&
+	cat >stable_trees.conf <<-EOF &&
+	[tree "drift"]
+		path = drift
+		ref = HEAD
+	EOF
+	"$LTSPORT" status --series nofunc --json >status.json 2>status.err && cat status.err && test ! -s status.err &&
+	test "$(verdict drift)" = unknown &&
+	jq -r ".[].notes" status.json | grep -q "mm/a.c: hunk #1 matches 2 places (in different functions), refusing to guess" &&
+	run_ltsport port --series nofunc &&
+	test "$(cat rc)" = 1 && grep -q "verdict unknown" err &&
+	run_ltsport port --series nofunc --assume missing &&
+	test "$(cat rc)" = 1 &&
+	grep -q "relaxed: mm/a.c: hunk #1 matches 2 places (in different functions), refusing to guess" err &&
+	test -z "$(git -C drift for-each-ref refs/heads/ltsport/nofunc)"
+'
+
+test_expect_success 'port --assume takes only missing' '
+	cp backports/drift/drift/port.json port.before &&
+	run_ltsport port --series fix --assume fixed &&
+	test "$(cat rc)" = 2 && grep -q "^ltsport: port: --assume fixed: only .missing. can be assumed; use --assume missing$" err &&
+	test_cmp_files port.before backports/drift/drift/port.json
+'
+
+test_done
