@@ -110,7 +110,7 @@ static void backtest_one(struct tree_ws *ws, size_t k, struct backtest_entry *e)
 	}
 	if (unapply_patch(ts, &s->patches[k], &ts->pv[k], want, &without, &how))
 		goto out;
-	if (ladder_apply(ws->repo, without, &s->patches[k], &a)) {
+	if (ladder_apply(ws->repo, without, &s->patches[k], NULL, &a)) {
 		e->why = a.failure ? xstrdup(a.failure) : NULL;
 		goto out;
 	}

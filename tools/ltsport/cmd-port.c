@@ -53,6 +53,7 @@ int cmd_port(int argc, char **argv)
 	if (ctx_start(&ctx, argc, argv, NULL, NULL, NULL, port_usage,
 		      CTX_LOCK | CTX_VERDICTS, &ret))
 		goto out;
+	o.mainline = ctx.mainline;
 	ret = EXIT_ERROR;
 	for (i = 0; i < ctx.nts; i++) {
 		struct port_result res;

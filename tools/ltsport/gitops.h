@@ -12,6 +12,7 @@
  *	scratch.c	a scratch copy's files into an in-memory index
  *	series.c	upstream commits of the mainline clone; parsing a diff
  *	ladder.c	the deltas and hunks of a parsed diff
+ *	threeway.c	the deltas of a parsed diff, the fix and its parent in mainline
  *	workspace.c	the result branch: its name, lookup, place on the tip
  *	conf.c		git-config syntax (git_config_*) for stable_trees.conf
  *	results.c	git's object hash, for the hash of a stage's inputs
@@ -75,6 +76,27 @@ void path_problem_release(struct path_problem *pb);
 int revert_commit_tree(git_repository *repo, git_commit *tip, git_commit *c, git_tree **out);
 int cherrypick_tree(git_repository *repo, git_commit *onto, git_commit *c, git_tree **out);
 int revert_in_tree(git_repository *repo, git_tree *t, git_commit *c, git_tree **out);
+
+/* A file merged three ways (merge_file_bufs). */
+struct file_merge {
+	char *data;
+	size_t len;
+	int conflicts;		/* conflict regions; 0 when clean */
+};
+
+int merge_file_bufs(const char *path, const char *base, size_t blen, const char *ours,
+		    size_t olen, const char *theirs, size_t tlen, struct file_merge *out);
+
+/* A file to put into a tree: mode 0 removes it. */
+struct file_put {
+	const char *path;
+	const char *data;
+	size_t len;
+	unsigned int mode;
+};
+
+int tree_with_files(git_repository *repo, git_tree *base, const struct file_put *files,
+		    size_t nr, git_tree **out);
 
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,

@@ -2,6 +2,8 @@
 /*
  * The adaptation ladder: the cheapest faithful way first.
  *   1. exact: the upstream patch applied in memory by libgit2, no fuzz;
+ *   1b. three-way: merged with the mainline clone's fix and parent, as git
+ *      cherry-pick merges (threeway.c);
  *   2. relaxed: GNU patch with fuzz 2 on a scratch copy; offsets and fuzz
  *      per hunk go into the note;
  *   3. semantic: the fix's Coccinelle form in patch mode, for trees whose
@@ -23,6 +25,7 @@
 #include "verdict.h"
 #include "cocci.h"
 #include "ladder.h"
+#include "threeway.h"
 
 #define PATCH_TIMEOUT 60
 
@@ -481,13 +484,25 @@ static int rung_semantic(git_repository *repo, git_tree *base, struct series_pat
 	return rc;
 }
 
+/* The three-way merge with mainline (threeway.c), after exact. */
+static int rung_threeway(git_repository *repo, git_tree *base, struct series_patch *p,
+			 const struct ladder_opts *o, struct adaptation *a, struct sbuf *why)
+{
+	int rc = threeway_apply(repo, base, o->mainline, p->upstream, p->diff, &a->tree,
+				&a->note, why);
+
+	if (!rc)
+		a->rung = "three-way";
+	return rc;
+}
+
 /*
  * 0 with a->tree set, 1 when no rung worked (a->failure says why), -2 when
  * the patch is bad input: a path out of the tree or through a symlink
  * (a->failure is the whole error line), -1 on error.
  */
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
-		 struct adaptation *a)
+		 const struct ladder_opts *o, struct adaptation *a)
 {
 	struct sbuf why = {0};
 	int rc;
@@ -499,6 +514,8 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 	rc = 1;
 	if (p->diff) {
 		rc = rung_exact(repo, base, p, a, &why);
+		if (rc > 0 && o && o->mainline)
+			rc = rung_threeway(repo, base, p, o, a, &why);
 		if (rc > 0)
 			rc = rung_relaxed(repo, base, p, a, &why);
 	}

@@ -7,6 +7,14 @@
 struct series_patch;
 struct tree_state;
 struct patch_verdict;
+struct tree_conf;
+
+/* What the rungs past exact and their checks use; any field may be NULL. */
+struct ladder_opts {
+	git_repository *mainline;	/* the three-way rung */
+	git_commit *tip;		/* the tree's tip */
+	const struct tree_conf *conf;	/* the tree's base = tag */
+};
 
 /* How one patch was carried onto one tree. */
 struct adaptation {
@@ -25,7 +33,7 @@ struct adaptation {
  * ("<patch file>:<line>: bad path ...") and the caller exits 2.
  */
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
-		 struct adaptation *out);
+		 const struct ladder_opts *o, struct adaptation *out);
 void adaptation_release(struct adaptation *a);
 int unapply_patch(struct tree_state *ts, struct series_patch *p, struct patch_verdict *pv,
 		  git_tree *t, git_tree **out, const char **how);

@@ -84,7 +84,7 @@ static const git_signature *author_of(struct series_patch *p, const git_signatur
 	return p->sig ? p->sig : fallback;
 }
 
-static int adapt_all(struct tree_port *tp)
+static int adapt_all(struct tree_port *tp, const struct ladder_opts *lo)
 {
 	git_repository *repo = tp->ws->repo;
 	git_commit *parent = tp->ws->tip;
@@ -98,7 +98,7 @@ static int adapt_all(struct tree_port *tp)
 
 		if (git_commit_tree(&base, parent) < 0)
 			return git_fail(tp->ws->conf->path);
-		rc = ladder_apply(repo, base, it->p, &it->a);
+		rc = ladder_apply(repo, base, it->p, lo, &it->a);
 		git_tree_free(base);
 		if (rc == -2)	/* an untrusted path: bad input */
 			error("%s", it->a.failure);
@@ -259,11 +259,11 @@ out:
 int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res)
 {
 	struct tree_port tp = { .ws = ws, .res = res };
+	struct ladder_opts lo = { .mainline = o->mainline, .tip = ws->tip, .conf = ws->conf };
 	double started = now_s();
 	char *where = NULL;
 	int ret;
 
-	(void)o;
 	memset(res, 0, sizeof(*res));
 	res->head.outcome = OUTCOME_NOT_RUN;
 	if (!ws->repo)
@@ -284,7 +284,7 @@ int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result
 		goto out;
 	}
 	progress("%s: adapting %zu patch(es)", ws->name, tp.nr);
-	ret = adapt_all(&tp);
+	ret = adapt_all(&tp, &lo);
 	if (!ret)
 		ret = format_mails(&tp);
 	if (!ret)

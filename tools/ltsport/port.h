@@ -5,8 +5,10 @@
 struct tree_ws;
 struct port_result;
 
+#include <git2.h>
+
 struct port_opts {
-	int unused;		/* none yet: the ladder decides every rung */
+	git_repository *mainline;	/* NULL: no three-way rung */
 };
 
 /*
