@@ -15,7 +15,23 @@
 
 static const char port_usage[] =
 	"usage: ltsport port [options]\n"
+	"  --compile-check auto|yes|no  a rung's result counts only when the objects it\n"
+	"                     touches compile (auto: when ltsport build --quick prepared\n"
+	"                     the tree; yes: prepare it; no: never)\n"
 	COMMON_USAGE;
+
+static int port_option(int c, const char *arg, void *data)
+{
+	struct port_opts *o = data;
+
+	if (c != 'C')
+		return -1;
+	if (compile_check_parse(arg, &o->compile) < 0) {
+		error("port: --compile-check '%s': not auto, yes or no; use one of them", arg);
+		return -1;
+	}
+	return 0;
+}
 
 static void print_result(struct tree_ws *ws, const struct port_result *res)
 {
@@ -45,12 +61,16 @@ static void print_result(struct tree_ws *ws, const struct port_result *res)
 
 int cmd_port(int argc, char **argv)
 {
-	struct port_opts o = {0};
+	static const struct option opts[] = {
+		{ "compile-check", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct port_opts o = { .compile = COMPILE_AUTO };
 	struct ctx ctx = {0};
 	int ret, failed = 0;
 	size_t i;
 
-	if (ctx_start(&ctx, argc, argv, NULL, NULL, NULL, port_usage,
+	if (ctx_start(&ctx, argc, argv, opts, port_option, &o, port_usage,
 		      CTX_LOCK | CTX_VERDICTS, &ret))
 		goto out;
 	o.mainline = ctx.mainline;

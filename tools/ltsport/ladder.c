@@ -8,7 +8,8 @@
  *      per hunk go into the note;
  *   3. semantic: the fix's Coccinelle form in patch mode, for trees whose
  *      code has drifted from mainline (or when no patch body is at hand).
- * A rung either yields a whole new tree or nothing.
+ * A rung either yields a whole new tree or nothing, and its tree counts
+ * only when the objects it touches compile (rungbuild.c).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -26,6 +27,7 @@
 #include "cocci.h"
 #include "ladder.h"
 #include "threeway.h"
+#include "rungbuild.h"
 
 #define PATCH_TIMEOUT 60
 
@@ -497,6 +499,36 @@ static int rung_threeway(git_repository *repo, git_tree *base, struct series_pat
 }
 
 /*
+ * A rung's result counts only when it compiles (rungbuild.c): a compile
+ * error sends the ladder on to the next rung, with the error in why; a
+ * check that could not run says so in the note.
+ */
+static int rung_checked(const struct ladder_opts *o, git_tree *base, struct adaptation *a,
+			int rc, struct sbuf *why)
+{
+	char *msg = NULL, *note;
+
+	if (rc || !o || !o->build)
+		return rc;
+	rc = rungbuild_check(o->build, base, a->tree, &msg);
+	if (rc == 1) {
+		sbuf_addf(why, "%s%s: %s", why->len ? "; " : "", a->rung, msg);
+		git_tree_free(a->tree);
+		a->tree = NULL;
+		free(a->note);
+		a->note = NULL;
+		a->rung = NULL;
+	} else if (rc != -1 && msg) {
+		note = xprintf("%s; %s", a->note, msg);
+		free(a->note);
+		a->note = note;
+		rc = 0;
+	}
+	free(msg);
+	return rc;
+}
+
+/*
  * 0 with a->tree set, 1 when no rung worked (a->failure says why), -2 when
  * the patch is bad input: a path out of the tree or through a symlink
  * (a->failure is the whole error line), -1 on error.
@@ -513,14 +545,14 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		return rc;
 	rc = 1;
 	if (p->diff) {
-		rc = rung_exact(repo, base, p, a, &why);
+		rc = rung_checked(o, base, a, rung_exact(repo, base, p, a, &why), &why);
 		if (rc > 0 && o && o->mainline)
-			rc = rung_threeway(repo, base, p, o, a, &why);
+			rc = rung_checked(o, base, a, rung_threeway(repo, base, p, o, a, &why), &why);
 		if (rc > 0)
-			rc = rung_relaxed(repo, base, p, a, &why);
+			rc = rung_checked(o, base, a, rung_relaxed(repo, base, p, a, &why), &why);
 	}
 	if (rc > 0)
-		rc = rung_semantic(repo, base, p, a, &why);
+		rc = rung_checked(o, base, a, rung_semantic(repo, base, p, a, &why), &why);
 	if (rc == 0)
 		rc = check_result(repo, base, p, a);
 	if (rc > 0)

@@ -8,12 +8,14 @@ struct series_patch;
 struct tree_state;
 struct patch_verdict;
 struct tree_conf;
+struct rungbuild;
 
 /* What the rungs past exact and their checks use; any field may be NULL. */
 struct ladder_opts {
 	git_repository *mainline;	/* the three-way rung */
 	git_commit *tip;		/* the tree's tip */
 	const struct tree_conf *conf;	/* the tree's base = tag */
+	struct rungbuild *build;	/* the compile check of every rung */
 };
 
 /* How one patch was carried onto one tree. */

@@ -259,7 +259,9 @@ out:
 int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res)
 {
 	struct tree_port tp = { .ws = ws, .res = res };
-	struct ladder_opts lo = { .mainline = o->mainline, .tip = ws->tip, .conf = ws->conf };
+	struct rungbuild rb;
+	struct ladder_opts lo = { .mainline = o->mainline, .tip = ws->tip, .conf = ws->conf,
+				  .build = &rb };
 	double started = now_s();
 	char *where = NULL;
 	int ret;
@@ -284,7 +286,9 @@ int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result
 		goto out;
 	}
 	progress("%s: adapting %zu patch(es)", ws->name, tp.nr);
+	rungbuild_init(&rb, ws, o->compile);
 	ret = adapt_all(&tp, &lo);
+	rungbuild_release(&rb);
 	if (!ret)
 		ret = format_mails(&tp);
 	if (!ret)

@@ -7,8 +7,11 @@ struct port_result;
 
 #include <git2.h>
 
+#include "rungbuild.h"
+
 struct port_opts {
 	git_repository *mainline;	/* NULL: no three-way rung */
+	enum compile_check compile;	/* --compile-check */
 };
 
 /*
