@@ -587,6 +587,41 @@ out:
 }
 
 /*
+ * The commits that last touched lines start..end (1-based) of path as it
+ * stands in commit at: blame, distinct ids in the order met. 0 with *ids
+ * (to free) and *nr, -1 on error.
+ */
+int blame_lines(git_repository *repo, const git_oid *at, const char *path, size_t start,
+		size_t end, git_oid **ids, size_t *nr)
+{
+	git_blame_options opts;
+	git_blame *blame = NULL;
+	size_t i, k;
+
+	*ids = NULL;
+	*nr = 0;
+	if (git_blame_options_init(&opts, GIT_BLAME_OPTIONS_VERSION) < 0)
+		return git_fail(path);
+	opts.newest_commit = *at;
+	opts.min_line = start;
+	opts.max_line = end;
+	if (git_blame_file(&blame, repo, path, &opts) < 0)
+		return git_fail(path);
+	for (i = 0; i < git_blame_get_hunk_count(blame); i++) {
+		const git_blame_hunk *h = git_blame_get_hunk_byindex(blame, i);
+
+		for (k = 0; k < *nr && !git_oid_equal(&(*ids)[k], &h->final_commit_id); k++)
+			;
+		if (k < *nr)
+			continue;
+		*ids = xrealloc(*ids, (*nr + 1) * sizeof(**ids));
+		(*ids)[(*nr)++] = h->final_commit_id;
+	}
+	git_blame_free(blame);
+	return 0;
+}
+
+/*
  * Commit c taken out of a tree that is no commit (a tree some patches were
  * already taken out of): the three-way merge revert makes, base c's tree,
  * ours t, theirs c's parent's tree.

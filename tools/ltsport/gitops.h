@@ -13,6 +13,7 @@
  *	series.c	upstream commits of the mainline clone; parsing a diff
  *	ladder.c	the deltas and hunks of a parsed diff
  *	threeway.c	the deltas of a parsed diff, the fix and its parent in mainline
+ *	failed.c	the hunks of a parsed diff, commits' subjects in mainline
  *	workspace.c	the result branch: its name, lookup, place on the tip
  *	conf.c		git-config syntax (git_config_*) for stable_trees.conf
  *	results.c	git's object hash, for the hash of a stage's inputs
@@ -97,6 +98,8 @@ struct file_put {
 
 int tree_with_files(git_repository *repo, git_tree *base, const struct file_put *files,
 		    size_t nr, git_tree **out);
+int blame_lines(git_repository *repo, const git_oid *at, const char *path, size_t start,
+		size_t end, git_oid **ids, size_t *nr);
 
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,

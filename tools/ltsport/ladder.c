@@ -28,6 +28,7 @@
 #include "ladder.h"
 #include "threeway.h"
 #include "rungbuild.h"
+#include "failed.h"
 
 #define PATCH_TIMEOUT 60
 
@@ -555,8 +556,10 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		rc = rung_checked(o, base, a, rung_semantic(repo, base, p, a, &why), &why);
 	if (rc == 0)
 		rc = check_result(repo, base, p, a);
-	if (rc > 0)
+	if (rc > 0) {
 		a->failure = sbuf_detach(&why);
+		a->report = failed_report(repo, base, p, o, a->failure);
+	}
 	sbuf_release(&why);
 	return rc;
 }
@@ -565,6 +568,7 @@ void adaptation_release(struct adaptation *a)
 {
 	free(a->note);
 	free(a->failure);
+	free(a->report);
 	git_tree_free(a->tree);
 	memset(a, 0, sizeof(*a));
 }

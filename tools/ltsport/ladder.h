@@ -23,6 +23,7 @@ struct adaptation {
 	const char *rung;	/* "exact", ... */
 	char *note;		/* for the stable "[ ... ]" note */
 	char *failure;		/* why no rung worked */
+	char *report;		/* then: the FAILED report (failed.c), or NULL */
 	git_tree *tree;		/* the result */
 	int bad_input;		/* the patch names a path not to write */
 };

@@ -105,9 +105,10 @@ static int adapt_all(struct tree_port *tp, const struct ladder_opts *lo)
 		if (rc < 0)
 			return rc;
 		if (rc) {
-			tp->res->failure = xprintf("%s: %s: %s; no output written for %s",
+			tp->res->failure = xprintf("%s: %s: %s; no output written for %s%s%s",
 						   tp->ws->name, it->p->name, it->a.failure,
-						   tp->ws->name);
+						   tp->ws->name, it->a.report ? "\n" : "",
+						   it->a.report ? it->a.report : "");
 			return 1;
 		}
 		msg = stable_message(it->p, it->a.note, tp->signoff);
@@ -166,6 +167,23 @@ static int fill_result(struct tree_port *tp, double started)
 	return 0;
 }
 
+/*
+ * A tree no rung could port: its port.json alone, with the FAILED report
+ * in failure, so that ltsport report shows it; no patch, no branch.
+ */
+static int fill_failure(struct tree_port *tp, double started)
+{
+	char inputs[INPUTS_HEXSZ + 1];
+
+	if (stage_inputs(tp->ws, STAGE_PORT, inputs) < 0)
+		return -1;
+	record_head(&tp->res->head, STAGE_PORT, tp->ws->name, git_commit_id(tp->ws->tip),
+		    inputs, OUTCOME_FINDING, now_s() - started);
+	tp->res->series = xstrdup(tp->ws->series_name);
+	tp->res->branch = xstrdup(ws_branch_short(tp->ws));
+	return 0;
+}
+
 /* Port's own files: what a new port replaces rather than carries over. */
 static int ours(const char *name)
 {
@@ -217,14 +235,14 @@ static int write_into(struct tree_port *tp, const char *dir)
 	size_t i;
 	int ret = carry_over(tp->ws->out, dir);
 
-	for (i = 0; !ret && i < tp->nr; i++) {
+	for (i = 0; !ret && !tp->res->failure && i < tp->nr; i++) {
 		path = path_join(dir, tp->items[i].file);
 		ret = write_file(path, tp->items[i].mail, strlen(tp->items[i].mail));
 		free(path);
 		sbuf_addf(&series, "%s\n", tp->items[i].file);
 	}
 	path = path_join(dir, "series");
-	if (!ret)
+	if (!ret && !tp->res->failure)
 		ret = write_file(path, series.buf, series.len);
 	free(path);
 	path = path_join(dir, record_file(STAGE_PORT));
@@ -289,6 +307,8 @@ int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result
 	rungbuild_init(&rb, ws, o->compile);
 	ret = adapt_all(&tp, &lo);
 	rungbuild_release(&rb);
+	if (ret > 0 && (fill_failure(&tp, started) < 0 || write_output(&tp) < 0))
+		ret = -1;
 	if (!ret)
 		ret = format_mails(&tp);
 	if (!ret)

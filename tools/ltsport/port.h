@@ -19,7 +19,8 @@ struct port_opts {
  * mails and port.json go to the workspace's out dir (built aside, swapped
  * in whole, the other stages' records carried over), the commits to its
  * branch. res->head.outcome: done (ported), not-run (absent, nothing to
- * port), finding (could not port: res->failure says why, nothing written).
+ * port), finding (could not port: res->failure says why; when no rung
+ * worked it ends in the FAILED report and port.json alone is written).
  * Prints nothing; -1 when the stage could not do its work.
  */
 int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res);
