@@ -162,6 +162,16 @@ test_expect_success 'no toolchain: the check cannot run and does not pretend' '
 	grep -q "; not compile-checked (no toolchain: gcc-ltsport-none is not on PATH)$" note
 '
 
+test_expect_success 'no make: the check cannot run either' '
+	mkdir -p nomake && ln -s "$(command -v gcc)" nomake/gcc &&
+	sed -i "/toolchain =/d" stable_trees.conf &&
+	(PATH="$TRASH/nomake:/usr/bin/nonexistent" && export PATH &&
+	 "$LTSPORT" port --series plain --compile-check yes >out 2>err; echo $? >rc) &&
+	test "$(cat rc)" = 0 &&
+	jq -r ".patches[0].note" backports/pages/t/port.json >note &&
+	grep -q "; not compile-checked (no toolchain: make is not on PATH)$" note
+'
+
 test_expect_success 'a bad --compile-check is bad input, nothing written' '
 	rm -rf backports &&
 	run_ltsport port --series plain --compile-check sometimes &&

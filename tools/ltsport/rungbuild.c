@@ -100,8 +100,9 @@ static int get_ready(struct rungbuild *rb, git_tree *tree)
 				     rb->ws->name);
 		return 2;
 	}
-	if (!on_path(cc)) {
-		rb->cannot = xprintf("not compile-checked (no toolchain: %s is not on PATH)", cc);
+	if (!on_path(cc) || !on_path("make")) {
+		rb->cannot = xprintf("not compile-checked (no toolchain: %s is not on PATH)",
+				     on_path(cc) ? "make" : cc);
 		return 2;
 	}
 	if (kstage_open(&rb->ks, rb->ws) < 0)
