@@ -78,6 +78,24 @@ test_expect_success 'a conflict with mainline: the ladder goes on, the reason co
 	test -z "$(git -C clash for-each-ref refs/heads/ltsport)"
 '
 
+test_expect_success 'backtest ports again with the three-way rung too' '
+	git clone -q up human && (cd human && git checkout -q -b stable v5.0 &&
+	 sed -i "5s/^$/	\/* drifted *\//" mm/memory.c && commit_all "local drift" &&
+	 git cherry-pick -n "$FIX1" >/dev/null &&
+	 commit_all "mm/swap: fix race when skipping swapcache" "commit $FIX1 upstream.") &&
+	write_conf <<-EOF &&
+	[tree "human"]
+		path = human
+		ref = stable
+		base = v5.0
+	[mainline]
+		path = up
+	EOF
+	run_ltsport backtest --series series-dir &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^human  *${FIX1:0:12} *three-way *identical " out
+'
+
 test_expect_success 'a fix that creates and deletes files: both carried' '
 	(cd up && git checkout -q -b split v5.2 &&
 	 sed -i "s/^	int ret = 0;$/	int ret = helper();/" mm/memory.c &&
