@@ -172,6 +172,16 @@ test_expect_success 'no make: the check cannot run either' '
 	grep -q "; not compile-checked (no toolchain: make is not on PATH)$" note
 '
 
+test_expect_success 'a fix that changes no .c file: nothing to compile, the note says so' '
+	(cd up && git checkout -q -b header v6.1 && echo "#define PAGES_LOW 1" >>mm/limits.h &&
+	 commit_all "mm: PAGES_LOW" "Fixes: $bug" && git checkout -q master) &&
+	fix=$(git -C up rev-parse header) && write_series header &&
+	run_ltsport port --series header --compile-check yes &&
+	test "$(cat rc)" = 0 &&
+	jq -r ".patches[0].note" backports/pages/t/port.json >note &&
+	grep -q "; not compile-checked (it changes no .c file)$" note
+'
+
 test_expect_success 'a bad --compile-check is bad input, nothing written' '
 	rm -rf backports &&
 	run_ltsport port --series plain --compile-check sometimes &&

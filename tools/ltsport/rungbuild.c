@@ -189,8 +189,10 @@ int rungbuild_check(struct rungbuild *rb, git_tree *before, git_tree *after, cha
 
 	*msg = NULL;
 	nr = object_targets(rb, before, after, &targets);
-	if (!nr)
-		return 0;
+	if (!nr) {
+		*msg = xstrdup("not compile-checked (it changes no .c file)");
+		return 2;
+	}
 	rc = get_ready(rb, after);
 	if (rc) {
 		if (rc == 2)

@@ -33,10 +33,10 @@ struct rungbuild {
 
 void rungbuild_init(struct rungbuild *rb, struct tree_ws *ws, enum compile_check mode);
 /*
- * 0 when after's touched objects build (*msg says what was built, or NULL
- * when no .c file was touched), 1 when one does not (*msg: "mm/foo.c: does
- * not compile: <first error>"), 2 when the check cannot run (*msg:
- * "not compile-checked (...)"), -1 on error. *msg is to free.
+ * 0 when after's touched objects build (*msg says what was built), 1 when
+ * one does not (*msg: "mm/foo.c: does not compile: <first error>"), 2 when
+ * the check cannot run or has nothing to build (*msg: "not compile-checked
+ * (...)"), -1 on error. *msg is to free.
  */
 int rungbuild_check(struct rungbuild *rb, git_tree *before, git_tree *after, char **msg);
 void rungbuild_release(struct rungbuild *rb);
