@@ -182,6 +182,18 @@ test_expect_success 'a fix that changes no .c file: nothing to compile, the note
 	grep -q "; not compile-checked (it changes no .c file)$" note
 '
 
+test_expect_success 'a result with a symlink out of the tree is refused before it is compiled' '
+	(cd up && git checkout -q -b link v6.1 && ln -s ../../../.. mm/out &&
+	 pages "	n += 0;
+" && commit_all "mm: a link out" "Fixes: $bug" && git checkout -q master) &&
+	fix=$(git -C up rev-parse link) && write_series link &&
+	run_ltsport port --series link --compile-check yes &&
+	test "$(cat rc)" = 2 &&
+	grep -q "bad path .*mm/out" err &&
+	test -d backports/.work/t/src/mm &&
+	! test -L backports/.work/t/src/mm/out
+'
+
 test_expect_success 'a bad --compile-check is bad input, nothing written' '
 	rm -rf backports &&
 	run_ltsport port --series plain --compile-check sometimes &&

@@ -502,14 +502,19 @@ static int rung_threeway(git_repository *repo, git_tree *base, struct series_pat
 /*
  * A rung's result counts only when it compiles (rungbuild.c): a compile
  * error sends the ladder on to the next rung, with the error in why; a
- * check that could not run says so in the note.
+ * check that could not run says so in the note. The result's paths are
+ * checked before any of it is written out to be compiled.
  */
-static int rung_checked(const struct ladder_opts *o, git_tree *base, struct adaptation *a,
-			int rc, struct sbuf *why)
+static int rung_checked(git_repository *repo, git_tree *base, struct series_patch *p,
+			const struct ladder_opts *o, struct adaptation *a, int rc,
+			struct sbuf *why)
 {
 	char *msg = NULL, *note;
 
 	if (rc || !o || !o->build)
+		return rc;
+	rc = check_result(repo, base, p, a);
+	if (rc)
 		return rc;
 	rc = rungbuild_check(o->build, base, a->tree, &msg);
 	if (rc == 1) {
@@ -546,14 +551,21 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		return rc;
 	rc = 1;
 	if (p->diff) {
-		rc = rung_checked(o, base, a, rung_exact(repo, base, p, a, &why), &why);
-		if (rc > 0 && o && o->mainline)
-			rc = rung_checked(o, base, a, rung_threeway(repo, base, p, o, a, &why), &why);
-		if (rc > 0)
-			rc = rung_checked(o, base, a, rung_relaxed(repo, base, p, a, &why), &why);
+		rc = rung_exact(repo, base, p, a, &why);
+		rc = rung_checked(repo, base, p, o, a, rc, &why);
+		if (rc > 0 && o && o->mainline) {
+			rc = rung_threeway(repo, base, p, o, a, &why);
+			rc = rung_checked(repo, base, p, o, a, rc, &why);
+		}
+		if (rc > 0) {
+			rc = rung_relaxed(repo, base, p, a, &why);
+			rc = rung_checked(repo, base, p, o, a, rc, &why);
+		}
 	}
-	if (rc > 0)
-		rc = rung_checked(o, base, a, rung_semantic(repo, base, p, a, &why), &why);
+	if (rc > 0) {
+		rc = rung_semantic(repo, base, p, a, &why);
+		rc = rung_checked(repo, base, p, o, a, rc, &why);
+	}
 	if (rc == 0)
 		rc = check_result(repo, base, p, a);
 	if (rc > 0) {
