@@ -334,8 +334,10 @@ static int add_deps(struct sbuf *sb, git_repository *repo, const struct ladder_o
 
 			if (git_patch_get_hunk(&dh, NULL, patch, h) < 0 || dh->old_lines <= 0)
 				continue;
-			if (blame_lines(o->mainline, git_commit_id(parent), dd->old_file.path,
-					dh->old_start, dh->old_start + dh->old_lines - 1, &ids, &n) < 0)
+			/* the walk stops at the base: older lines are its own */
+			if (blame_lines(o->mainline, git_commit_id(parent), git_commit_id(base),
+					dd->old_file.path, dh->old_start,
+					dh->old_start + dh->old_lines - 1, &ids, &n) < 0)
 				git_error_clear();
 			for (k = 0; k < n; k++)
 				if (!is_ancestor(o->mainline, &ids[k], git_commit_id(base)))

@@ -588,11 +588,12 @@ out:
 
 /*
  * The commits that last touched lines start..end (1-based) of path as it
- * stands in commit at: blame, distinct ids in the order met. 0 with *ids
- * (to free) and *nr, -1 on error.
+ * stands in commit at: blame, distinct ids in the order met; with oldest,
+ * the walk stops there and older lines are oldest's. 0 with *ids (to
+ * free) and *nr, -1 on error.
  */
-int blame_lines(git_repository *repo, const git_oid *at, const char *path, size_t start,
-		size_t end, git_oid **ids, size_t *nr)
+int blame_lines(git_repository *repo, const git_oid *at, const git_oid *oldest,
+		const char *path, size_t start, size_t end, git_oid **ids, size_t *nr)
 {
 	git_blame_options opts;
 	git_blame *blame = NULL;
@@ -603,6 +604,8 @@ int blame_lines(git_repository *repo, const git_oid *at, const char *path, size_
 	if (git_blame_options_init(&opts, GIT_BLAME_OPTIONS_VERSION) < 0)
 		return git_fail(path);
 	opts.newest_commit = *at;
+	if (oldest)
+		opts.oldest_commit = *oldest;
 	opts.min_line = start;
 	opts.max_line = end;
 	if (git_blame_file(&blame, repo, path, &opts) < 0)

@@ -98,8 +98,8 @@ struct file_put {
 
 int tree_with_files(git_repository *repo, git_tree *base, const struct file_put *files,
 		    size_t nr, git_tree **out);
-int blame_lines(git_repository *repo, const git_oid *at, const char *path, size_t start,
-		size_t end, git_oid **ids, size_t *nr);
+int blame_lines(git_repository *repo, const git_oid *at, const git_oid *oldest,
+		const char *path, size_t start, size_t end, git_oid **ids, size_t *nr);
 
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,
