@@ -101,4 +101,15 @@ test_expect_success 'a failed tree does not stop the next one; exit 1 at the end
 	test "$(jq -r ".outcome" backports/pages/ok/port.json)" = done
 '
 
+test_expect_success 'a tree the stage cannot work on does not stop the next one; exit 3' '
+	git clone -q up noid && git -C noid checkout -q -b stable $E &&
+	git -C noid config user.name "" &&
+	printf "[tree \"noid\"]\n\tpath = noid\n\tref = stable\n\tbase = v5.0\n" >conf3 &&
+	printf "[tree \"ok\"]\n\tpath = ok\n\tref = stable\n\tbase = v5.0\n" >>conf3 &&
+	run_ltsport port --config conf3 --series s &&
+	test "$(cat rc)" = 3 &&
+	grep -q "^ltsport: .*no committer identity" err &&
+	grep -q "^ok: ported 1 patch " out
+'
+
 test_done

@@ -67,7 +67,7 @@ int cmd_port(int argc, char **argv)
 	};
 	struct port_opts o = { .compile = COMPILE_AUTO };
 	struct ctx ctx = {0};
-	int ret, failed = 0;
+	int ret, failed = 0, errors = 0;
 	size_t i;
 
 	if (ctx_start(&ctx, argc, argv, opts, port_option, &o, port_usage,
@@ -85,10 +85,12 @@ int cmd_port(int argc, char **argv)
 		record_release(&port_desc, &res);
 		if (rc == -2)
 			ret = EXIT_USAGE;
-		if (rc < 0)
+		if (rc == -2)
 			goto out;
+		/* a tree the stage could not work on does not stop the others */
+		errors += rc < 0;
 	}
-	ret = failed ? EXIT_VERDICT : EXIT_OK;
+	ret = errors ? EXIT_ERROR : failed ? EXIT_VERDICT : EXIT_OK;
 out:
 	ctx_release(&ctx);
 	return ret;
