@@ -85,8 +85,10 @@ static enum backtest_outcome compare(git_repository *repo, git_tree *want, git_t
 }
 
 /* Backtest patch k on one tree: later present patches are taken out first. */
-static void backtest_one(struct tree_ws *ws, size_t k, struct backtest_entry *e)
+static void backtest_one(struct tree_ws *ws, const struct backtest_opts *o, size_t k,
+			 struct backtest_entry *e)
 {
+	struct ladder_opts lo = { .mainline = o->mainline, .tip = ws->tip, .conf = ws->conf };
 	struct series *s = ws->series;
 	struct tree_state *ts = ws->ts;
 	git_tree *want = NULL, *without = NULL, *next;
@@ -110,7 +112,7 @@ static void backtest_one(struct tree_ws *ws, size_t k, struct backtest_entry *e)
 	}
 	if (unapply_patch(ts, &s->patches[k], &ts->pv[k], want, &without, &how))
 		goto out;
-	if (ladder_apply(ws->repo, without, &s->patches[k], &a)) {
+	if (ladder_apply(ws->repo, without, &s->patches[k], &lo, &a)) {
 		e->why = a.failure ? xstrdup(a.failure) : NULL;
 		goto out;
 	}
@@ -133,7 +135,6 @@ int stage_backtest(struct tree_ws *ws, const struct backtest_opts *o,
 	size_t k, bad = 0;
 	int ret;
 
-	(void)o;
 	memset(res, 0, sizeof(*res));
 	res->head.outcome = OUTCOME_NOT_RUN;
 	if (!ws->repo)
@@ -145,7 +146,7 @@ int stage_backtest(struct tree_ws *ws, const struct backtest_opts *o,
 		if (ws->ts->pv[k].v != V_FIXED)
 			continue;
 		progress("%s: backtest of %.12s", ws->name, ws->series->patches[k].upstream);
-		backtest_one(ws, k, e);
+		backtest_one(ws, o, k, e);
 		res->nentries++;
 		bad += e->result == BACKTEST_DIFFERS || e->result == BACKTEST_FAILED;
 	}

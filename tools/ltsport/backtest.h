@@ -2,11 +2,14 @@
 #ifndef LTSPORT_BACKTEST_H
 #define LTSPORT_BACKTEST_H
 
+#include <git2.h>
+
 struct tree_ws;
 struct backtest_result;
 
 struct backtest_opts {
 	int show_diff;		/* for the command: print every diff that differs */
+	git_repository *mainline;	/* the ladder's three-way rung; may be NULL */
 };
 
 /*

@@ -63,6 +63,7 @@ int cmd_backtest(int argc, char **argv)
 	if (ctx_start(&ctx, argc, argv, opts, backtest_option, &o, backtest_usage,
 		      CTX_LOCK | CTX_VERDICTS, &ret))
 		goto out;
+	o.mainline = ctx.mainline;
 	ret = EXIT_ERROR;
 	printf("%-8s %-13s %-9s %-11s %s\n", "tree", "patch", "rung", "result", "taken out by");
 	for (i = 0; i < ctx.nts; i++) {

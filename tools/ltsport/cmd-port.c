@@ -16,20 +16,32 @@
 static const char port_usage[] =
 	"usage: ltsport port [options]\n"
 	"  --assume missing   port patches whose verdict is unknown here too\n"
+	"  --compile-check auto|yes|no  a rung's result counts only when the objects it\n"
+	"                     touches compile (auto: when ltsport build --quick prepared\n"
+	"                     the tree; yes: prepare it; no: never)\n"
 	COMMON_USAGE;
 
 static int port_option(int c, const char *arg, void *data)
 {
 	struct port_opts *o = data;
 
-	if (c != 'A')
-		return -1;
-	if (strcmp(arg, "missing")) {
-		error("port: --assume %s: only 'missing' can be assumed; use --assume missing", arg);
+	switch (c) {
+	case 'A':
+		if (strcmp(arg, "missing")) {
+			error("port: --assume %s: only 'missing' can be assumed; use --assume missing", arg);
+			return -1;
+		}
+		o->assume_missing = 1;
+		return 0;
+	case 'C':
+		if (compile_check_parse(arg, &o->compile) < 0) {
+			error("port: --compile-check '%s': not auto, yes or no; use one of them", arg);
+			return -1;
+		}
+		return 0;
+	default:
 		return -1;
 	}
-	o->assume_missing = 1;
-	return 0;
 }
 
 static void print_result(struct tree_ws *ws, const struct port_result *res)
@@ -62,16 +74,18 @@ int cmd_port(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "assume", required_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 }
+		{ "compile-check", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct port_opts o = {0};
+	struct port_opts o = { .compile = COMPILE_AUTO };
 	struct ctx ctx = {0};
-	int ret, failed = 0;
+	int ret, failed = 0, errors = 0;
 	size_t i;
 
 	if (ctx_start(&ctx, argc, argv, opts, port_option, &o, port_usage,
 		      CTX_LOCK | CTX_VERDICTS, &ret))
 		goto out;
+	o.mainline = ctx.mainline;
 	ret = EXIT_ERROR;
 	for (i = 0; i < ctx.nts; i++) {
 		struct port_result res;
@@ -83,10 +97,12 @@ int cmd_port(int argc, char **argv)
 		record_release(&port_desc, &res);
 		if (rc == -2)
 			ret = EXIT_USAGE;
-		if (rc < 0)
+		if (rc == -2)
 			goto out;
+		/* a tree the stage could not work on does not stop the others */
+		errors += rc < 0;
 	}
-	ret = failed ? EXIT_VERDICT : EXIT_OK;
+	ret = errors ? EXIT_ERROR : failed ? EXIT_VERDICT : EXIT_OK;
 out:
 	ctx_release(&ctx);
 	return ret;

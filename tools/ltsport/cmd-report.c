@@ -57,8 +57,18 @@ static int fresh(const struct report_row *r, enum stage_kind s)
 static char *port_text(const struct port_result *p)
 {
 	struct sbuf sb = {0};
+	const char *c;
 	size_t i;
 
+	/* the FAILED report, its lines under the cell's */
+	for (c = p->failure; c && *c; c++) {
+		if (*c == '\n')
+			sbuf_adds(&sb, "\n    ");
+		else
+			sbuf_add(&sb, c, 1);
+	}
+	if (p->failure)
+		return sbuf_detach(&sb);
 	sbuf_addf(&sb, "%zu patch%s", p->npatches, p->npatches == 1 ? "" : "es");
 	for (i = 0; i < p->npatches; i++)
 		sbuf_addf(&sb, "%s%s", i ? "," : " (", p->patches[i].rung);
@@ -240,6 +250,8 @@ static char *next_action(const struct tree_conf *conf, enum verdict state,
 	}
 	if (!fresh(r, STAGE_PORT))
 		return xstrdup("run ltsport port");
+	if (r->port.failure)
+		return xstrdup("port it by hand: see the FAILED report (its possible dependencies first)");
 	for (i = 0; i < REPORT_NSTAGES; i++)
 		if (r->cells[shown[i]].load == REC_CORRUPT)
 			return xprintf("run ltsport %s again: %s is corrupt",

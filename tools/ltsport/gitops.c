@@ -538,6 +538,128 @@ int cherrypick_tree(git_repository *repo, git_commit *onto, git_commit *c, git_t
 }
 
 /*
+ * One file merged as git cherry-pick merges it (git_merge_file): base the
+ * fix's parent, ours the tree, theirs the fix. 0 with out->data (to free),
+ * out->conflicts the number of conflict regions (0: clean); -1 on error.
+ */
+int merge_file_bufs(const char *path, const char *base, size_t blen, const char *ours,
+		    size_t olen, const char *theirs, size_t tlen, struct file_merge *out)
+{
+	git_merge_file_input a, o, t;
+	git_merge_file_result res = {0};
+	const char *p, *end;
+
+	memset(out, 0, sizeof(*out));
+	if (git_merge_file_input_init(&a, GIT_MERGE_FILE_INPUT_VERSION) < 0 ||
+	    git_merge_file_input_init(&o, GIT_MERGE_FILE_INPUT_VERSION) < 0 ||
+	    git_merge_file_input_init(&t, GIT_MERGE_FILE_INPUT_VERSION) < 0)
+		return git_fail(path);
+	a.ptr = base;
+	a.size = blen;
+	a.path = path;
+	o.ptr = ours;
+	o.size = olen;
+	o.path = path;
+	t.ptr = theirs;
+	t.size = tlen;
+	t.path = path;
+	if (git_merge_file(&res, &a, &o, &t, NULL) < 0)
+		return git_fail(path);
+	out->data = xmalloc(res.len + 1);
+	memcpy(out->data, res.ptr, res.len);
+	out->data[res.len] = '\0';
+	out->len = res.len;
+	end = out->data + out->len;
+	for (p = out->data; !res.automergeable && p < end; ) {
+		const char *eol = memchr(p, '\n', end - p);
+
+		out->conflicts += starts_with(p, "<<<<<<< ");
+		p = eol ? eol + 1 : end;
+	}
+	if (!res.automergeable && !out->conflicts)
+		out->conflicts = 1;
+	git_merge_file_result_free(&res);
+	return 0;
+}
+
+/*
+ * base with some files replaced (mode 0: removed), written to repo: 0 with
+ * *out, -1 on error.
+ */
+int tree_with_files(git_repository *repo, git_tree *base, const struct file_put *files,
+		    size_t nr, git_tree **out)
+{
+	git_index *idx = NULL;
+	git_oid oid;
+	size_t i;
+	int ret = -1;
+
+	if (git_index_new(&idx) < 0 || git_index_read_tree(idx, base) < 0)
+		goto out;
+	for (i = 0; i < nr; i++) {
+		git_index_entry e;
+
+		if (!files[i].mode) {
+			if (git_index_remove_bypath(idx, files[i].path) < 0)
+				goto out;
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		e.path = files[i].path;
+		e.mode = files[i].mode;
+		if (git_blob_create_from_buffer(&e.id, repo, files[i].data, files[i].len) < 0 ||
+		    git_index_add(idx, &e) < 0)
+			goto out;
+	}
+	if (git_index_write_tree_to(&oid, idx, repo) < 0 || git_tree_lookup(out, repo, &oid) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret)
+		git_fail("writing a merged tree");
+	git_index_free(idx);
+	return ret;
+}
+
+/*
+ * The commits that last touched lines start..end (1-based) of path as it
+ * stands in commit at: blame, distinct ids in the order met; with oldest,
+ * the walk stops there and older lines are oldest's. 0 with *ids (to
+ * free) and *nr, -1 on error.
+ */
+int blame_lines(git_repository *repo, const git_oid *at, const git_oid *oldest,
+		const char *path, size_t start, size_t end, git_oid **ids, size_t *nr)
+{
+	git_blame_options opts;
+	git_blame *blame = NULL;
+	size_t i, k;
+
+	*ids = NULL;
+	*nr = 0;
+	if (git_blame_options_init(&opts, GIT_BLAME_OPTIONS_VERSION) < 0)
+		return git_fail(path);
+	opts.newest_commit = *at;
+	if (oldest)
+		opts.oldest_commit = *oldest;
+	opts.min_line = start;
+	opts.max_line = end;
+	if (git_blame_file(&blame, repo, path, &opts) < 0)
+		return git_fail(path);
+	for (i = 0; i < git_blame_get_hunk_count(blame); i++) {
+		const git_blame_hunk *h = git_blame_get_hunk_byindex(blame, i);
+
+		for (k = 0; k < *nr && !git_oid_equal(&(*ids)[k], &h->final_commit_id); k++)
+			;
+		if (k < *nr)
+			continue;
+		*ids = xrealloc(*ids, (*nr + 1) * sizeof(**ids));
+		(*ids)[(*nr)++] = h->final_commit_id;
+	}
+	git_blame_free(blame);
+	return 0;
+}
+
+/*
  * Commit c taken out of a tree that is no commit (a tree some patches were
  * already taken out of): the three-way merge revert makes, base c's tree,
  * ours t, theirs c's parent's tree.

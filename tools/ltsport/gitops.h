@@ -13,6 +13,8 @@
  *	series.c	upstream commits of the mainline clone; parsing a diff
  *	hunkmatch.c	the deltas, hunks and lines of a parsed diff
  *	pathfind.c	a parsed diff's old lines; the tree's files, to find a moved one
+ *	threeway.c	the deltas of a parsed diff, the fix and its parent in mainline
+ *	failed.c	the hunks of a parsed diff, commits' subjects in mainline
  *	workspace.c	the result branch: its name, lookup, place on the tip
  *	conf.c		git-config syntax (git_config_*) for stable_trees.conf
  *	results.c	git's object hash, for the hash of a stage's inputs
@@ -89,6 +91,29 @@ void path_problem_release(struct path_problem *pb);
 int revert_commit_tree(git_repository *repo, git_commit *tip, git_commit *c, git_tree **out);
 int cherrypick_tree(git_repository *repo, git_commit *onto, git_commit *c, git_tree **out);
 int revert_in_tree(git_repository *repo, git_tree *t, git_commit *c, git_tree **out);
+
+/* A file merged three ways (merge_file_bufs). */
+struct file_merge {
+	char *data;
+	size_t len;
+	int conflicts;		/* conflict regions; 0 when clean */
+};
+
+int merge_file_bufs(const char *path, const char *base, size_t blen, const char *ours,
+		    size_t olen, const char *theirs, size_t tlen, struct file_merge *out);
+
+/* A file to put into a tree: mode 0 removes it. */
+struct file_put {
+	const char *path;
+	const char *data;
+	size_t len;
+	unsigned int mode;
+};
+
+int tree_with_files(git_repository *repo, git_tree *base, const struct file_put *files,
+		    size_t nr, git_tree **out);
+int blame_lines(git_repository *repo, const git_oid *at, const git_oid *oldest,
+		const char *path, size_t start, size_t end, git_oid **ids, size_t *nr);
 
 int commit_on_top(git_repository *repo, git_commit *parent, git_tree *tree,
 		  const git_signature *author, const git_signature *committer,

@@ -2,13 +2,16 @@
 /*
  * The adaptation ladder: the cheapest faithful way first.
  *   1. exact: the upstream patch applied in memory by libgit2, no fuzz;
- *   2. relaxed: the anchored locator (hunkmatch.c) in memory: offsets,
+ *   2. three-way: merged with the mainline clone's fix and parent, as git
+ *      cherry-pick merges (threeway.c);
+ *   3. relaxed: the anchored locator (hunkmatch.c) in memory: offsets,
  *      whitespace and fuzz 2, in the function each hunk's header names;
  *      where each hunk landed goes into the note;
- *   3. semantic: the fix's Coccinelle form in patch mode, for trees whose
+ *   4. semantic: the fix's Coccinelle form in patch mode, for trees whose
  *      code has drifted from mainline (or when no patch body is at hand).
- * A rung either yields a whole new tree or nothing, and none runs on a tree
- * that already has the fix (every hunk's postimage found anchored).
+ * A rung either yields a whole new tree or nothing, none runs on a tree
+ * that already has the fix (every hunk's postimage found anchored), and
+ * its tree counts only when the objects it touches compile (rungbuild.c).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -23,6 +26,9 @@
 #include "cocci.h"
 #include "hunkmatch.h"
 #include "ladder.h"
+#include "threeway.h"
+#include "rungbuild.h"
+#include "failed.h"
 
 /*
  * Where a patch's line is, for an error: "<patch file>:<line>" when the
@@ -246,13 +252,60 @@ static int rung_semantic(git_repository *repo, git_tree *base, struct series_pat
 	return rc;
 }
 
+/* The three-way merge with mainline (threeway.c), after exact. */
+static int rung_threeway(git_repository *repo, git_tree *base, struct series_patch *p,
+			 const struct ladder_opts *o, struct adaptation *a, struct sbuf *why)
+{
+	int rc = threeway_apply(repo, base, o->mainline, p->upstream, p->diff, &a->tree,
+				&a->note, why);
+
+	if (!rc)
+		a->rung = "three-way";
+	return rc;
+}
+
+/*
+ * A rung's result counts only when it compiles (rungbuild.c): a compile
+ * error sends the ladder on to the next rung, with the error in why; a
+ * check that could not run says so in the note. The result's paths are
+ * checked before any of it is written out to be compiled.
+ */
+static int rung_checked(git_repository *repo, git_tree *base, struct series_patch *p,
+			const struct ladder_opts *o, struct adaptation *a, int rc,
+			struct sbuf *why)
+{
+	char *msg = NULL, *note;
+
+	if (rc || !o || !o->build)
+		return rc;
+	rc = check_result(repo, base, p, a);
+	if (rc)
+		return rc;
+	rc = rungbuild_check(o->build, base, a->tree, &msg);
+	if (rc == 1) {
+		sbuf_addf(why, "%s%s: %s", why->len ? "; " : "", a->rung, msg);
+		git_tree_free(a->tree);
+		a->tree = NULL;
+		free(a->note);
+		a->note = NULL;
+		a->rung = NULL;
+	} else if (rc != -1 && msg) {
+		note = xprintf("%s; %s", a->note, msg);
+		free(a->note);
+		a->note = note;
+		rc = 0;
+	}
+	free(msg);
+	return rc;
+}
+
 /*
  * 0 with a->tree set, 1 when no rung worked (a->failure says why), -2 when
  * the patch is bad input: a path out of the tree or through a symlink
  * (a->failure is the whole error line), -1 on error.
  */
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
-		 struct adaptation *a)
+		 const struct ladder_opts *o, struct adaptation *a)
 {
 	struct sbuf why = {0};
 	int rc;
@@ -271,15 +324,26 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 	rc = 1;
 	if (p->diff) {
 		rc = rung_exact(repo, base, p, a, &why);
-		if (rc > 0)
+		rc = rung_checked(repo, base, p, o, a, rc, &why);
+		if (rc > 0 && o && o->mainline) {
+			rc = rung_threeway(repo, base, p, o, a, &why);
+			rc = rung_checked(repo, base, p, o, a, rc, &why);
+		}
+		if (rc > 0) {
 			rc = rung_relaxed(repo, base, p, a, &why);
+			rc = rung_checked(repo, base, p, o, a, rc, &why);
+		}
 	}
-	if (rc > 0)
+	if (rc > 0) {
 		rc = rung_semantic(repo, base, p, a, &why);
+		rc = rung_checked(repo, base, p, o, a, rc, &why);
+	}
 	if (rc == 0)
 		rc = check_result(repo, base, p, a);
-	if (rc > 0)
+	if (rc > 0) {
 		a->failure = sbuf_detach(&why);
+		a->report = failed_report(repo, base, p, o, a->failure);
+	}
 	sbuf_release(&why);
 	return rc;
 }
@@ -288,6 +352,7 @@ void adaptation_release(struct adaptation *a)
 {
 	free(a->note);
 	free(a->failure);
+	free(a->report);
 	git_tree_free(a->tree);
 	memset(a, 0, sizeof(*a));
 }

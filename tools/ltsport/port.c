@@ -94,7 +94,7 @@ static const git_signature *author_of(struct series_patch *p, const git_signatur
 	return p->sig ? p->sig : fallback;
 }
 
-static int adapt_all(struct tree_port *tp)
+static int adapt_all(struct tree_port *tp, const struct ladder_opts *lo)
 {
 	git_repository *repo = tp->ws->repo;
 	git_commit *parent = tp->ws->tip;
@@ -108,16 +108,17 @@ static int adapt_all(struct tree_port *tp)
 
 		if (git_commit_tree(&base, parent) < 0)
 			return git_fail(tp->ws->conf->path);
-		rc = ladder_apply(repo, base, it->p, &it->a);
+		rc = ladder_apply(repo, base, it->p, lo, &it->a);
 		git_tree_free(base);
 		if (rc == -2)	/* an untrusted path: bad input */
 			error("%s", it->a.failure);
 		if (rc < 0)
 			return rc;
 		if (rc) {
-			tp->res->failure = xprintf("%s: %s: %s; no output written for %s",
+			tp->res->failure = xprintf("%s: %s: %s; no output written for %s%s%s",
 						   tp->ws->name, it->p->name, it->a.failure,
-						   tp->ws->name);
+						   tp->ws->name, it->a.report ? "\n" : "",
+						   it->a.report ? it->a.report : "");
 			return 1;
 		}
 		if (it->assumed) {
@@ -185,6 +186,23 @@ static int fill_result(struct tree_port *tp, double started)
 	return 0;
 }
 
+/*
+ * A tree no rung could port: its port.json alone, with the FAILED report
+ * in failure, so that ltsport report shows it; no patch, no branch.
+ */
+static int fill_failure(struct tree_port *tp, double started)
+{
+	char inputs[INPUTS_HEXSZ + 1];
+
+	if (stage_inputs(tp->ws, STAGE_PORT, inputs) < 0)
+		return -1;
+	record_head(&tp->res->head, STAGE_PORT, tp->ws->name, git_commit_id(tp->ws->tip),
+		    inputs, OUTCOME_FINDING, now_s() - started);
+	tp->res->series = xstrdup(tp->ws->series_name);
+	tp->res->branch = xstrdup(ws_branch_short(tp->ws));
+	return 0;
+}
+
 /* Port's own files: what a new port replaces rather than carries over. */
 static int ours(const char *name)
 {
@@ -236,14 +254,14 @@ static int write_into(struct tree_port *tp, const char *dir)
 	size_t i;
 	int ret = carry_over(tp->ws->out, dir);
 
-	for (i = 0; !ret && i < tp->nr; i++) {
+	for (i = 0; !ret && !tp->res->failure && i < tp->nr; i++) {
 		path = path_join(dir, tp->items[i].file);
 		ret = write_file(path, tp->items[i].mail, strlen(tp->items[i].mail));
 		free(path);
 		sbuf_addf(&series, "%s\n", tp->items[i].file);
 	}
 	path = path_join(dir, "series");
-	if (!ret)
+	if (!ret && !tp->res->failure)
 		ret = write_file(path, series.buf, series.len);
 	free(path);
 	path = path_join(dir, record_file(STAGE_PORT));
@@ -278,6 +296,9 @@ out:
 int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result *res)
 {
 	struct tree_port tp = { .ws = ws, .res = res, .o = o };
+	struct rungbuild rb;
+	struct ladder_opts lo = { .mainline = o->mainline, .tip = ws->tip, .conf = ws->conf,
+				  .build = &rb };
 	double started = now_s();
 	char *where = NULL;
 	int ret;
@@ -302,7 +323,11 @@ int stage_port(struct tree_ws *ws, const struct port_opts *o, struct port_result
 		goto out;
 	}
 	progress("%s: adapting %zu patch(es)", ws->name, tp.nr);
-	ret = adapt_all(&tp);
+	rungbuild_init(&rb, ws, o->compile);
+	ret = adapt_all(&tp, &lo);
+	rungbuild_release(&rb);
+	if (ret > 0 && (fill_failure(&tp, started) < 0 || write_output(&tp) < 0))
+		ret = -1;
 	if (!ret)
 		ret = format_mails(&tp);
 	if (!ret)
