@@ -310,14 +310,14 @@ static void test_ladder_already_there(void **state)
 	p.diff = xstrdup(bar_diff);
 
 	t = one_file_tree(repo, "f.c", fixed);
-	assert_int_equal(ladder_apply(repo, t, &p, &a), 1);
+	assert_int_equal(ladder_apply(repo, t, &p, NULL, &a), 1);
 	assert_non_null(strstr(a.failure, "already there"));
 	assert_null(a.tree);
 	adaptation_release(&a);
 	git_tree_free(t);
 
 	t = one_file_tree(repo, "f.c", missing);
-	assert_int_equal(ladder_apply(repo, t, &p, &a), 0);
+	assert_int_equal(ladder_apply(repo, t, &p, NULL, &a), 0);
 	assert_string_equal(a.rung, "relaxed");
 	assert_non_null(strstr(a.note, "f.c: hunk #1 at 12 (offset 1 line)"));
 	assert_int_equal(read_blob_buf(repo, a.tree, "f.c", &out, &len, NULL), 0);
