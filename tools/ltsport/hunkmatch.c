@@ -895,7 +895,7 @@ out:
 }
 
 int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *hp,
-		  struct hm_state *st)
+		  unsigned int flags, struct hm_state *st)
 {
 	struct changes c = {0};
 	size_t i;
@@ -906,7 +906,7 @@ int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 	st->problems = xcalloc(1, sizeof(struct sbuf));
 	for (i = 0; i < hp->nr && !ret; i++)
 		ret = check_file(repo, base, &hp->files[i], st, &c, &whole);
-	if (!ret && whole && hp->nr) {
+	if (!ret && whole && hp->nr && (flags & HM_TREE)) {
 		ret = tree_with_changes(repo, base, c.ch, c.nr, &st->applied);
 		if (ret > 0) {
 			problem(st->problems, "the result", "its paths make no tree");
@@ -975,6 +975,20 @@ int hm_apply_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 				sbuf_addf(why, "%s: not in the tree", f->old_path);
 			ret = rc < 0 ? -1 : 1;
 			break;
+		}
+		if (f->kind == HM_RENAME) {
+			struct hm_text nt = {0};
+			int nrc = read_text(repo, base, f->new_path, &nt, NULL, &nul);
+
+			hm_text_release(&nt);
+			if (nrc != 1) {
+				if (nrc >= 0)
+					sbuf_addf(why, "%s: renamed to %s, which the tree has already",
+						  f->old_path, f->new_path);
+				hm_text_release(&t);
+				ret = nrc < 0 ? -1 : 1;
+				break;
+			}
 		}
 		if (f->kind == HM_DELETE) {
 			if (!text_equals_side(&t, f->nr ? &f->hunks[0] : NULL, HM_FORWARD)) {

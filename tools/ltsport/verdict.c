@@ -336,7 +336,7 @@ static enum content anchored_content(struct tree_state *ts, struct series_patch 
 		*ev = xstrdup("content: the patch neither applies nor reverse-applies (and does not parse)");
 		return C_NEITHER;
 	}
-	if (hm_check_tree(ts->repo, cur, &hp, &st) < 0) {
+	if (hm_check_tree(ts->repo, cur, &hp, HM_TREE, &st) < 0) {
 		*ev = xstrdup("content: the patch neither applies nor reverse-applies (the locator failed)");
 	} else if (st.units && st.reverse + st.both == st.units) {
 		*ev = xprintf("content: every hunk's postimage is in %s (anchored, with offsets or whitespace)",
