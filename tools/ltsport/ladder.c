@@ -144,7 +144,7 @@ static int rung_exact(git_repository *repo, git_tree *base, struct series_patch 
 	return rc;
 }
 
-/* A binary change in the diff, which GNU patch cannot carry. */
+/* A binary change in the diff, which only the exact rung carries. */
 static const char *binary_change(const char *diff)
 {
 	const char *p = diff;
