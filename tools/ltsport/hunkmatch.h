@@ -107,6 +107,7 @@ struct hm_state {
 
 /* HM_TREE: build st->applied when every unit goes forward (written to the repository). */
 #define HM_TREE 0x1
+
 int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *hp,
 		  unsigned int flags, struct hm_state *st);
 void hm_state_release(struct hm_state *st);
