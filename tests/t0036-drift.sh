@@ -133,7 +133,47 @@ test_expect_success 'a header naming no function, identical context in two: unkn
 	test -z "$(git -C drift for-each-ref refs/heads/ltsport/nofunc)"
 '
 
+test_expect_success 'a rename onto a file the tree has already is refused, never overwritten' '
+	import both base && (cd both && prepend mm/a.c && echo "int mine;" >mm/renamed.c &&
+	 git add -A && git commit -q -m "a renamed.c of its own") &&
+	cat >stable_trees.conf <<-EOF &&
+	[tree "both"]
+		path = both
+		ref = HEAD
+	EOF
+	"$LTSPORT" status --series fix --json >status.json &&
+	test "$(verdict both)" = unknown &&
+	jq -r ".[].notes" status.json | grep -q "mm/old.c: renamed, yet both names are in the tree" &&
+	run_ltsport port --series fix --assume missing &&
+	test "$(cat rc)" = 1 &&
+	grep -q "relaxed: mm/old.c: renamed to mm/renamed.c, which the tree has already" err &&
+	test -z "$(git -C both for-each-ref refs/heads/ltsport)"
+'
+
+# A deletion at the top of a file: its postimage (the context below) is in
+# both states, so it decides nothing; whitespace drift keeps the exact checks out.
+test_expect_success 'a hunk found both ways alone never makes a fix "fixed"' '
+	mkdir delsrc && printf "int a;\nint b;\nint c;\nint d;\nint e;\n" >delsrc/list.c &&
+	import delup delsrc && (cd delup && sed -i "1,2d" list.c && git commit -q -am "drop a, b" &&
+	 git show --format= HEAD >../del.diff) &&
+	series del del.diff && sed -i "s/name = drift/name = del/" del/series.conf &&
+	import wsdel delsrc && (cd wsdel && sed -i "1s/\$/  /" list.c && git commit -q -am "blanks") &&
+	cat >stable_trees.conf <<-EOF &&
+	[tree "wsdel"]
+		path = wsdel
+		ref = HEAD
+	EOF
+	"$LTSPORT" status --series del --json >status.json &&
+	test "$(verdict wsdel)" = unknown &&
+	jq -r ".[].notes" status.json | grep -q "of 1 hunks 0 only apply, 0 are only there already, 1 both"
+'
+
 test_expect_success 'port --assume takes only missing' '
+	cat >stable_trees.conf <<-EOF &&
+	[tree "drift"]
+		path = drift
+		ref = HEAD
+	EOF
 	cp backports/drift/drift/port.json port.before &&
 	run_ltsport port --series fix --assume fixed &&
 	test "$(cat rc)" = 2 && grep -q "^ltsport: port: --assume fixed: only .missing. can be assumed; use --assume missing$" err &&

@@ -269,6 +269,44 @@ static void test_reverse_below_added_function(void **state)
 	hm_patch_release(&hp);
 }
 
+/*
+ * A pure addition near a function's end: a content check uses no fuzz for
+ * it, or it would be found in the fixed text too; applying may (patch -F2).
+ */
+static void test_context_only_image_no_fuzz(void **state)
+{
+	static const char diff[] =
+		"diff --git a/h.c b/h.c\n--- a/h.c\n+++ b/h.c\n"
+		"@@ -3,4 +3,5 @@ int f(void)\n"
+		" \ta();\n \tb();\n \tc();\n+\tx();\n \td();\n";
+	static const char fixed[] =
+		"int f(void)\n{\n\ta();\n\tb();\n\tc();\n\tx();\n\td();\n}\n";
+	static const char missing[] =
+		"int f(void)\n{\n\ta();\n\tb();\n\tc();\n\td();\n}\n";
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, diff);
+	struct hm_text t;
+	struct hm_where w;
+	char *why = NULL;
+
+	(void)state;
+	assert_int_equal(hm_check_fuzz(h, HM_FORWARD, 2), 0);
+	assert_int_equal(hm_check_fuzz(h, HM_REVERSE, 2), 2);
+	hm_text_init(&t, fixed, strlen(fixed));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, 2, &w, &why), 0);
+	assert_int_equal(w.fuzz, 1);
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, hm_check_fuzz(h, HM_FORWARD, 2),
+				   &w, &why), 1);
+	free(why);
+	assert_int_equal(hm_locate(&t, h, HM_REVERSE, 3, 0, 2, &w, &why), 0);
+	hm_text_release(&t);
+	hm_text_init(&t, missing, strlen(missing));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, 2, &w, &why), 0);
+	assert_int_equal(w.fuzz, 0);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
 /* A one-file tree of a repository in a temporary directory. */
 static git_tree *one_file_tree(git_repository *repo, const char *path, const char *text)
 {
@@ -363,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_reverse),
 		cmocka_unit_test(test_reverse_below_added_function),
+		cmocka_unit_test(test_context_only_image_no_fuzz),
 		cmocka_unit_test(test_note_and_func_above),
 		cmocka_unit_test(test_ladder_already_there),
 	};

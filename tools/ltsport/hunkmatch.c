@@ -344,6 +344,26 @@ static int on_side(char origin, int dir)
 	return origin == ' ' || origin == (dir == HM_FORWARD ? '-' : '+');
 }
 
+/* The lines only the image of side dir has: '-' forward, '+' in reverse. */
+static size_t side_lines(const struct hm_hunk *h, int dir)
+{
+	size_t i, nr = 0;
+
+	for (i = 0; i < h->nr; i++)
+		nr += h->lines[i].origin != ' ' && on_side(h->lines[i].origin, dir);
+	return nr;
+}
+
+/*
+ * The fuzz a content check may use: an image of context only (a pure
+ * addition forward, a pure deletion in reverse) is found in both states
+ * once context is dropped, so none for it.
+ */
+int hm_check_fuzz(const struct hm_hunk *h, int dir, int max_fuzz)
+{
+	return side_lines(h, dir) ? max_fuzz : 0;
+}
+
 static void context_ends(const struct hm_hunk *h, size_t *lead, size_t *trail)
 {
 	size_t i;
@@ -490,6 +510,7 @@ int hm_locate(const struct hm_text *t, const struct hm_hunk *h, int dir, long ex
 	context_ends(h, &lead, &trail);
 	if (max_fuzz > HM_MAX_FUZZ)
 		max_fuzz = HM_MAX_FUZZ;
+
 	for (f = 0; rc == 1 && f <= (size_t)max_fuzz; f++) {
 		size_t top = f < lead ? f : lead, bottom = f < trail ? f : trail;
 
@@ -677,7 +698,7 @@ static unsigned int mode_after(const struct hm_file *f, unsigned int tree_mode)
  * number landed.
  */
 static size_t forward_hunks(const struct hm_file *f, struct hm_text *t, int max_fuzz,
-			    char *ok, struct sbuf *notes, struct sbuf *problems)
+			    int check, char *ok, struct sbuf *notes, struct sbuf *problems)
 {
 	size_t k, landed = 0, from = 0;
 	long delta = 0;
@@ -688,7 +709,9 @@ static size_t forward_hunks(const struct hm_file *f, struct hm_text *t, int max_
 		char *why = NULL;
 		size_t post = 0, i;
 
-		if (!hm_locate(t, h, HM_FORWARD, h->new_start + delta, from, max_fuzz, &w, &why)) {
+		int fuzz = check ? hm_check_fuzz(h, HM_FORWARD, max_fuzz) : max_fuzz;
+
+		if (!hm_locate(t, h, HM_FORWARD, h->new_start + delta, from, fuzz, &w, &why)) {
 			hm_apply_at(t, h, HM_FORWARD, &w);
 			for (i = 0; i < h->nr; i++)
 				post += on_side(h->lines[i].origin, HM_REVERSE);
@@ -724,7 +747,8 @@ static size_t reverse_hunks(const struct hm_file *f, const struct hm_text *t, in
 		struct hm_where w;
 		char *why = NULL;
 
-		if (!hm_locate(t, h, HM_REVERSE, h->new_start + delta, from, max_fuzz, &w, &why)) {
+		if (!hm_locate(t, h, HM_REVERSE, h->new_start + delta, from,
+			       hm_check_fuzz(h, HM_REVERSE, max_fuzz), &w, &why)) {
 			from = w.start + w.span;
 			delta += w.offset;
 			ok[k] = 1;
@@ -858,12 +882,12 @@ static int check_file(git_repository *repo, git_tree *base, const struct hm_file
 	if (f->kind == HM_RENAME) {
 		/* forward: the old name holds the preimage; reverse: the new one the postimage */
 		if (!old_rc)
-			forward_hunks(f, &t, HM_MAX_FUZZ, fok, st->fwd_notes, st->problems);
+			forward_hunks(f, &t, HM_MAX_FUZZ, 1, fok, st->fwd_notes, st->problems);
 		else
 			reverse_hunks(f, &nt, HM_MAX_FUZZ, rok);
 	} else {
 		reverse_hunks(f, &t, HM_MAX_FUZZ, rok);
-		forward_hunks(f, &t, HM_MAX_FUZZ, fok, st->fwd_notes, st->problems);
+		forward_hunks(f, &t, HM_MAX_FUZZ, 1, fok, st->fwd_notes, st->problems);
 	}
 	{
 		size_t fw = 0, rv = 0;
@@ -895,7 +919,7 @@ out:
 }
 
 int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *hp,
-		  struct hm_state *st)
+		  unsigned int flags, struct hm_state *st)
 {
 	struct changes c = {0};
 	size_t i;
@@ -906,7 +930,7 @@ int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 	st->problems = xcalloc(1, sizeof(struct sbuf));
 	for (i = 0; i < hp->nr && !ret; i++)
 		ret = check_file(repo, base, &hp->files[i], st, &c, &whole);
-	if (!ret && whole && hp->nr) {
+	if (!ret && whole && hp->nr && (flags & HM_TREE)) {
 		ret = tree_with_changes(repo, base, c.ch, c.nr, &st->applied);
 		if (ret > 0) {
 			problem(st->problems, "the result", "its paths make no tree");
@@ -976,6 +1000,20 @@ int hm_apply_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 			ret = rc < 0 ? -1 : 1;
 			break;
 		}
+		if (f->kind == HM_RENAME) {
+			struct hm_text nt = {0};
+			int nrc = read_text(repo, base, f->new_path, &nt, NULL, &nul);
+
+			hm_text_release(&nt);
+			if (nrc != 1) {
+				if (nrc >= 0)
+					sbuf_addf(why, "%s: renamed to %s, which the tree has already",
+						  f->old_path, f->new_path);
+				hm_text_release(&t);
+				ret = nrc < 0 ? -1 : 1;
+				break;
+			}
+		}
 		if (f->kind == HM_DELETE) {
 			if (!text_equals_side(&t, f->nr ? &f->hunks[0] : NULL, HM_FORWARD)) {
 				sbuf_addf(why, "%s: deleted upstream, but its content here differs",
@@ -986,7 +1024,7 @@ int hm_apply_tree(git_repository *repo, git_tree *base, const struct hm_patch *h
 			}
 		} else {
 			struct sbuf probs = {0};
-			size_t landed = forward_hunks(f, &t, max_fuzz, NULL, notes, &probs);
+			size_t landed = forward_hunks(f, &t, max_fuzz, 0, NULL, notes, &probs);
 
 			if (landed != f->nr) {
 				sbuf_adds(why, probs.buf);

@@ -88,6 +88,9 @@ char *hm_func_above(const char *text, size_t len, long line);
 int hm_locate(const struct hm_text *t, const struct hm_hunk *h, int dir, long expect,
 	      size_t from, int max_fuzz, struct hm_where *w, char **why);
 
+/* The fuzz a content check may use for h on side dir: none for an image of context only. */
+int hm_check_fuzz(const struct hm_hunk *h, int dir, int max_fuzz);
+
 /* Replace the span w matched by the hunk's other side, keeping t's context lines. */
 void hm_apply_at(struct hm_text *t, const struct hm_hunk *h, int dir, const struct hm_where *w);
 
@@ -102,8 +105,11 @@ struct hm_state {
 	git_tree *applied;		/* the tree with every unit applied, when all go forward */
 };
 
+/* HM_TREE: build st->applied when every unit goes forward (written to the repository). */
+#define HM_TREE 0x1
+
 int hm_check_tree(git_repository *repo, git_tree *base, const struct hm_patch *hp,
-		  struct hm_state *st);
+		  unsigned int flags, struct hm_state *st);
 void hm_state_release(struct hm_state *st);
 
 /*

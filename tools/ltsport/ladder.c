@@ -150,7 +150,7 @@ static int rung_exact(git_repository *repo, git_tree *base, struct series_patch 
 	return rc;
 }
 
-/* A binary change in the diff, which GNU patch cannot carry. */
+/* A binary change in the diff, which only the exact rung carries. */
 static const char *binary_change(const char *diff)
 {
 	const char *p = diff;
@@ -215,7 +215,7 @@ static int already_there(git_repository *repo, git_tree *base, struct series_pat
 		return 0;
 	if (hm_parse(&hp, p->diff, strlen(p->diff)) < 0)
 		return -1;
-	if (hm_check_tree(repo, base, &hp, &st) < 0)
+	if (hm_check_tree(repo, base, &hp, 0, &st) < 0)
 		rc = -1;
 	else if (st.units && st.reverse + st.both == st.units) {
 		sbuf_addf(why, "already there: every hunk's postimage is in the tree (%zu of %zu); the fix is not applied twice",

@@ -327,8 +327,10 @@ static enum content cocci_content(struct tree_state *ts, struct series_patch *p,
 /*
  * The anchored locator (hunkmatch.c), for trees that drifted: per unit (a
  * hunk, a new or deleted file) its postimage found (fixed), its preimage
- * found (missing), both or neither. Every unit reverse: fixed; every unit
- * forward: missing, with where; else neither, with why per unit.
+ * found (missing), both or neither. Every unit reverse, one of them only
+ * reverse: fixed; every unit forward, one only forward: missing, with
+ * where; else neither (a unit found both ways decides nothing by itself),
+ * with why per unit.
  */
 static enum content anchored_content(struct tree_state *ts, struct series_patch *p,
 				     git_tree *cur, struct patch_verdict *pv, char **ev)
@@ -341,13 +343,13 @@ static enum content anchored_content(struct tree_state *ts, struct series_patch 
 		*ev = xstrdup("content: the patch neither applies nor reverse-applies (and does not parse)");
 		return C_NEITHER;
 	}
-	if (hm_check_tree(ts->repo, cur, &hp, &st) < 0) {
+	if (hm_check_tree(ts->repo, cur, &hp, HM_TREE, &st) < 0) {
 		*ev = xstrdup("content: the patch neither applies nor reverse-applies (the locator failed)");
-	} else if (st.units && st.reverse + st.both == st.units) {
+	} else if (st.reverse && st.reverse + st.both == st.units) {
 		*ev = xprintf("content: every hunk's postimage is in %s (anchored, with offsets or whitespace)",
 			      ts->conf->ref);
 		c = C_FIXED;
-	} else if (st.units && st.forward + st.both == st.units && st.applied) {
+	} else if (st.forward && st.forward + st.both == st.units && st.applied) {
 		*ev = xprintf("content: the patch applies to %s anchored: %s", ts->conf->ref,
 			      st.fwd_notes->len ? st.fwd_notes->buf : "every file as upstream");
 		pv->applied = st.applied;
