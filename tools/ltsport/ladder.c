@@ -22,6 +22,7 @@
 #include "scratch.h"
 #include "verdict.h"
 #include "cocci.h"
+#include "bridge.h"
 #include "ladder.h"
 
 #define PATCH_TIMEOUT 60
@@ -456,6 +457,26 @@ out:
 	return rc;
 }
 
+/*
+ * Between relaxed and semantic: the bridged rung (bridge.c), the tree's
+ * files lifted to upstream's API era, upstream applied, lowered back.
+ */
+static int rung_bridged(git_repository *repo, git_tree *base, struct series_patch *p,
+			struct adaptation *a, struct sbuf *why)
+{
+	char *note = NULL, *fail = NULL;
+	int rc = bridge_apply(repo, base, p, &a->tree, &note, &fail);
+
+	if (!rc) {
+		a->rung = "bridged";
+		a->note = note;
+	} else if (rc > 0 && fail) {
+		sbuf_addf(why, "%sbridged: %s", why->len ? "; " : "", fail);
+	}
+	free(fail);
+	return rc;
+}
+
 static int rung_semantic(git_repository *repo, git_tree *base, struct series_patch *p,
 			 struct adaptation *a, struct sbuf *why)
 {
@@ -501,6 +522,8 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		rc = rung_exact(repo, base, p, a, &why);
 		if (rc > 0)
 			rc = rung_relaxed(repo, base, p, a, &why);
+		if (rc > 0)
+			rc = rung_bridged(repo, base, p, a, &why);
 	}
 	if (rc > 0)
 		rc = rung_semantic(repo, base, p, a, &why);

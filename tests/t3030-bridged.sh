@@ -1,0 +1,206 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The bridged rung: a folio-era upstream patch carried onto a page-era tree
+# by lifting the tree's file with the cocci/api bridges, applying upstream
+# as it is and lowering back; upstream's comment kept word for word, the
+# tree's own calls as the tree wrote them. And patches no bridge can carry:
+# the rung says why and the ladder goes on.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v spatch >/dev/null; then
+	test_skip bridged "spatch is not installed (apt-get install coccinelle)"
+	test_done
+fi
+
+# The skip branch of a small do_swap_page(), in the page era ($1 = page)
+# or the folio era ($1 = folio); $2 = extra adds a function that already
+# speaks folio (6.1's mix of both).
+write_swapin() {
+	mkdir -p mm && {
+		echo '/* a small stand-in for mm/memory.c */'
+		if [ "${2:-}" = extra ]; then
+			echo 'void drop_one(struct folio *folio)'
+			echo '{'
+			echo '	folio_put(folio);'
+			echo '}'
+			echo
+		fi
+		echo 'vm_fault_t do_swap_page(struct vm_fault *vmf)'
+		echo '{'
+		echo '	vm_fault_t ret = 0;'
+		echo
+		echo '	if (synchronous(vmf)) {'
+		if [ "$1" = page ]; then
+			echo '		page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vmf->address);'
+			echo '		if (page) {'
+			echo '			__SetPageLocked(page);'
+			echo '			__SetPageSwapBacked(page);'
+			echo '			swap_readpage(page, true);'
+		else
+			echo '		folio = vma_alloc_folio(GFP_HIGHUSER_MOVABLE, 0, vma, vmf->address);'
+			echo '		if (folio) {'
+			echo '			__folio_set_locked(folio);'
+			echo '			__folio_set_swapbacked(folio);'
+			echo '			swap_read_folio(folio, NULL);'
+		fi
+		echo '		}'
+		echo '	}'
+		for i in 1 2 3 4; do
+			echo "	step_$i(vmf);"
+		done
+		echo 'out_page:'
+		if [ "$1" = page ]; then
+			echo '	unlock_page(page);'
+			echo '	put_page(page);'
+		else
+			echo '	folio_unlock(folio);'
+			echo '	folio_put(folio);'
+		fi
+		echo '	return ret;'
+		echo '}'
+	} >mm/memory.c
+}
+
+# An upstream-style fix of our own on the folio-era file: $1 = known uses
+# only helpers the bridges know, unknown one they do not.
+upstream_fix() {
+	if [ "$1" = known ]; then
+		sed -i '/swap_read_folio(folio, NULL);/a\
+			/*\
+			 * A synchronous read that failed leaves the folio\
+			 * !uptodate: give up on it here, before it is mapped.\
+			 */\
+			if (!folio_test_uptodate(folio))\
+				goto out_page;' mm/memory.c
+	else
+		sed -i '/swap_read_folio(folio, NULL);/a\
+			/* Dirty it at once, or reclaim drops the data. */\
+			folio_mark_dirty(folio);' mm/memory.c
+	fi
+}
+
+# make_case <name> <fix: known|unknown> <tree extra or "">: an upstream repo
+# "up-<name>" in the folio era with the fix as its last commit, the fix as
+# a format-patch in "series-<name>", a page-era tree "tree-<name>".
+make_case() {
+	git init -q "up-$1" && (
+		cd "up-$1" && write_swapin folio && git add -A && git commit -q -m base &&
+		upstream_fix "$2" &&
+		git commit -q -a -m "mm: swap: a bridged fix ($1)" -m "Signed-off-by: Up Stream <up@example.org>"
+	) &&
+	mkdir "series-$1" && git -C "up-$1" format-patch -q -o "../series-$1" -1 &&
+	(cd "series-$1" && ls 0*.patch >series) &&
+	id=$(git -C "up-$1" rev-parse HEAD) &&
+	printf '[series]\n\tname = br-%s\n[patch "%s"]\n\tupstream = %s\n\tsubject = mm: swap: a bridged fix (%s)\n\tauthor = A U Thor <author@example.com>\n\trelease = v6.10\n' \
+		"$1" "$(cat "series-$1/series")" "$id" "$1" >"series-$1/series.conf" &&
+	git init -q "tree-$1" && (
+		cd "tree-$1" &&
+		printf 'VERSION = 5\nPATCHLEVEL = 10\nSUBLEVEL = 0\nEXTRAVERSION =\nNAME = Test\n' >Makefile &&
+		write_swapin page $3 && git add -A && git commit -q -m "Import linux v5.10" && git tag v5.10 &&
+		echo "int stable_only;" >mm/other.c && git add mm/other.c &&
+		git commit -q -m "mm: a stable-only change"
+	) &&
+	printf '[tree "%s"]\n\tpath = tree-%s\n\tref = HEAD\n\tbase = v5.10\n' "$1" "$1" >"conf-$1"
+}
+
+test_expect_success 'setup: folio-era fixes, page-era trees' '
+	make_case good known "" &&
+	make_case mixed known extra &&
+	make_case nolower unknown ""
+'
+
+test_expect_success 'exact and relaxed cannot carry the folio-era patch' '
+	! git -C tree-good apply --check ../series-good/0001-*.patch 2>/dev/null &&
+	(cd tree-good && ! patch -p1 -F2 --dry-run -s <../series-good/0001-*.patch >/dev/null)
+'
+
+test_expect_success 'port: the bridged rung carries it, with a note naming the bridges' '
+	run_ltsport port --config conf-good --series series-good &&
+	cat out err && test "$(cat rc)" = 0 &&
+	grep -q "^good: ported 1 patch" out &&
+	test "$(jq -r ".patches[0].rung" backports/br-good/good/port.json)" = bridged &&
+	sed -n "/^\[ ltsport: bridged/,/\]$/p" backports/br-good/good/0001-*.patch | tr "\n" " " | tr -s " " >note &&
+	grep -q "bridged (page_folio_calls -D lift, swapin_read -D lift): lifted mm/memory.c to the folio helpers (6.0 on) from the page helpers and swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true), applied upstream, lowered back" note
+'
+
+test_expect_success 'the result: upstream lines word for word, lowered; the tree own calls unchanged' '
+	git -C tree-good show ltsport/br-good/good:mm/memory.c >got &&
+	(write_swapin page && sed -i "/swap_readpage(page, true);/a\\
+			/*\\
+			 * A synchronous read that failed leaves the folio\\
+			 * !uptodate: give up on it here, before it is mapped.\\
+			 */\\
+			if (!PageUptodate(page))\\
+				goto out_page;" mm/memory.c && mv mm/memory.c want) &&
+	test_cmp_files want got &&
+	git -C tree-good diff HEAD ltsport/br-good/good >d &&
+	grep "^+[^+]" d >added && test "$(wc -l <added)" = 6 &&
+	! grep "^-[^-]" d && ! grep "folio)" got
+'
+
+test_expect_success 'a tree that has folio calls of its own keeps them (the round trip is taken out)' '
+	run_ltsport port --config conf-mixed --series series-mixed &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".patches[0].rung" backports/br-mixed/mixed/port.json)" = bridged &&
+	git -C tree-mixed show ltsport/br-mixed/mixed:mm/memory.c >got-mixed &&
+	sed -n 1,5p got-mixed >head && sed -n 1,5p tree-mixed/mm/memory.c >head-want &&
+	test_cmp_files head-want head &&
+	grep -q "^	folio_put(folio);$" got-mixed &&
+	grep -q "^			if (!PageUptodate(page))$" got-mixed &&
+	grep -q "^			 \* !uptodate: give up on it here, before it is mapped.$" got-mixed
+'
+
+test_expect_success 'upstream code no bridge lowers: the rung says so, the ladder goes on' '
+	run_ltsport port --config conf-nolower --series series-nolower &&
+	cat out err && test "$(cat rc)" = 1 &&
+	grep -q "bridged: page_folio_calls -D lift, swapin_read -D lift: mm/memory.c: upstream.s \"folio_mark_dirty(folio);\" stays in folio.s era after page_folio_calls -D lift; semantic: no cocci form for this patch" err &&
+	! git -C tree-nolower rev-parse -q --verify ltsport/br-nolower/nolower
+'
+
+test_expect_success 'a patch that does not apply to the lifted file either: the reason, then semantic' '
+	mkdir series-nofit && cp series-good/series series-good/series.conf series-nofit/ &&
+	sed "s/swap_read_folio(folio, NULL);$/swap_read_folio(folio, plug);/" \
+		series-good/0001-*.patch >series-nofit/$(cat series-good/series) &&
+	sed -i "s/name = br-good/name = br-nofit/" series-nofit/series.conf &&
+	run_ltsport port --config conf-good --series series-nofit &&
+	cat out err && test "$(cat rc)" = 1 &&
+	grep -q "bridged: page_folio_calls -D lift, swapin_read -D lift: upstream does not apply to the lifted files either (patch -F0: Hunk #1 FAILED at 9); semantic: no cocci form" err &&
+	mkdir -p fix && cat >fix/guard.cocci <<-\EOF &&
+	virtual patch
+	virtual revert
+	virtual report
+
+	@depends on patch@
+	symbol page, true;
+	@@
+	  swap_readpage(page, true);
+	+ if (!PageUptodate(page))
+	+	goto out_page;
+
+	@r depends on report@
+	symbol page, true;
+	position p;
+	@@
+	swap_readpage@p(page, true);
+
+	@script:python depends on report@
+	p << r.p;
+	@@
+	print("mm/memory.c:%s: missing: no uptodate check after the read" % p[0].line)
+	EOF
+	printf "\tcocci = ../fix/guard.cocci\n\tfiles = mm/memory.c\n" >>series-nofit/series.conf &&
+	run_ltsport port --config conf-good --series series-nofit &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".patches[0].rung" backports/br-nofit/good/port.json)" = semantic
+'
+
+test_expect_success 'bridges are data: a rule header with a bad bridge line is refused with its place' '
+	mkdir api && cp "$TOP"/cocci/api/*.cocci api/ &&
+	printf "// Bridge: lift=up lower=down needs=x era=y\nvirtual up\n" >api/zz_bad.cocci &&
+	LTSPORT_COCCI_API=$TRASH/api run_ltsport port --config conf-mixed --series series-mixed &&
+	cat out err &&
+	test "$(cat rc)" = 3 &&
+	grep -q "zz_bad.cocci:1: bad bridge line: a mode it names is not one of the rule.s virtual lines" err
+'
+
+test_done
