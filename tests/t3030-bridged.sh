@@ -72,6 +72,14 @@ upstream_fix() {
 			 */\
 			if (!folio_test_uptodate(folio))\
 				goto out_page;' mm/memory.c
+	elif [ "$1" = counted ]; then
+		sed -i -e '/swap_read_folio(folio, NULL);/a\
+			/*\
+			 * A read that skipped the swapcache is counted\
+			 * apart: reclaim tuning reads the figure.\
+			 */\
+			count_vm_event(PSWPIN_SKIP);' -e '/step_4(vmf);/a\
+	trace_swapin(vmf);' mm/memory.c
 	else
 		sed -i '/swap_read_folio(folio, NULL);/a\
 			/* Dirty it at once, or reclaim drops the data. */\
@@ -192,6 +200,75 @@ test_expect_success 'a patch that does not apply to the lifted file either: the 
 	run_ltsport port --config conf-good --series series-nofit &&
 	cat out err && test "$(cat rc)" = 0 &&
 	test "$(jq -r ".patches[0].rung" backports/br-nofit/good/port.json)" = semantic
+'
+
+# A recipe (cocci/fixes-style rule) that adds upstream's code without comments.
+write_recipe() {
+	cat >"$1" <<-\EOF
+	virtual patch
+	virtual revert
+	virtual report
+
+	@depends on patch@
+	symbol page, true;
+	@@
+	  swap_readpage(page, true);
+	+ count_vm_event(PSWPIN_SKIP);
+
+	@depends on patch@
+	symbol vmf;
+	@@
+	  step_4(vmf);
+	+ trace_swapin(vmf);
+
+	@r depends on report@
+	symbol page, true;
+	position p;
+	@@
+	swap_readpage@p(page, true);
+
+	@script:python depends on report@
+	p << r.p;
+	@@
+	print("mm/memory.c:%s: missing: the read is not counted" % p[0].line)
+	EOF
+}
+
+test_expect_success 'semantic rung: the recipe code with upstream comments, word for word, and no others' '
+	make_case counted counted "" &&
+	sed -i "s/swap_read_folio(folio, NULL);$/swap_read_folio(folio, plug);/" series-counted/0001-*.patch &&
+	write_recipe recipe.cocci &&
+	printf "\tcocci = ../recipe.cocci\n\tfiles = mm/memory.c\n" >>series-counted/series.conf &&
+	run_ltsport port --config conf-counted --series series-counted &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".patches[0].rung" backports/br-counted/counted/port.json)" = semantic &&
+	sed -n "/^\[ ltsport: rewritten/,/\]$/p" backports/br-counted/counted/0001-*.patch |
+		tr "\n" " " | tr -s " " | grep -q "with upstream.s comments (1) \]" &&
+	git -C tree-counted show ltsport/br-counted/counted:mm/memory.c >got-counted &&
+	(write_swapin page && sed -i -e "/swap_readpage(page, true);/a\\
+			/*\\
+			 * A read that skipped the swapcache is counted\\
+			 * apart: reclaim tuning reads the figure.\\
+			 */\\
+			count_vm_event(PSWPIN_SKIP);" -e "/step_4(vmf);/a\\
+	trace_swapin(vmf);" mm/memory.c && mv mm/memory.c want-counted) &&
+	test_cmp_files want-counted got-counted
+'
+
+test_expect_success 'semantic rung without upstream diff: the recipe adds no comment' '
+	mkdir series-bare && sed "s/name = br-counted/name = br-bare/" series-counted/series.conf \
+		>series-bare/series.conf && cp series-counted/series series-bare/ &&
+	cat >conf-bare <<-EOF &&
+	[tree "counted"]
+		path = tree-counted
+		ref = master
+		base = v5.10
+	EOF
+	run_ltsport port --config conf-bare --series series-bare &&
+	cat out err && test "$(cat rc)" = 0 &&
+	git -C tree-counted show ltsport/br-bare/counted:mm/memory.c >got-bare &&
+	test "$(grep -c "/\\*" got-bare)" = 1 && ! grep -q "reclaim tuning" got-bare &&
+	grep -q "count_vm_event(PSWPIN_SKIP);" got-bare
 '
 
 test_expect_success 'bridges are data: a rule header with a bad bridge line is refused with its place' '

@@ -44,9 +44,9 @@
 //  lift/lower pairs are no conversion either: they carry a patch across
 //  and back, and only the lowered result is kept.
 // Options: --no-includes --include-headers
-// Bridge: lift=lift lower=lower needs=swap_read_folio era=swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true)
-// Bridge: lift=lift_plug lower=lower_plug needs=swap_read_folio era=swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true, NULL)
-// Bridge: lift=lift_sync lower=lower_sync needs=swap_read_folio era=swap_read_folio(folio, NULL) (6.10) from swap_read_folio(folio, true, NULL)
+// Bridge: lift=lift lower=lower needs=swap_read_folio tree=swap_readpage era=swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true)
+// Bridge: lift=lift_plug lower=lower_plug needs=swap_read_folio tree=swap_readpage era=swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true, NULL)
+// Bridge: lift=lift_sync lower=lower_sync needs=swap_read_folio tree=swap_read_folio era=swap_read_folio(folio, NULL) (6.10) from swap_read_folio(folio, true, NULL)
 
 virtual report
 virtual instrument

@@ -10,11 +10,13 @@
  * comments come through unchanged wherever the tree allows.
  *
  * Bridges are data: a rule says in its header, one line per bridge,
- *	// Bridge: lift=<mode> lower=<mode> needs=<word> era=<text>
- * and declares both modes as virtual; <word> must occur in upstream's diff
- * for the bridge to be tried, <text> names the era lift gives.
+ *	// Bridge: lift=<mode> lower=<mode> needs=<word> [tree=<word>] era=<text>
+ * and declares both modes as virtual; needs= must occur in upstream's diff
+ * and tree= (when given) in the tree's files for the bridge to be tried,
+ * era= names the era lift gives.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -85,6 +87,7 @@ int bridge_parse(const char *rule, const char *text, struct bridge **out, size_t
 			b.lift = field(s, end, "lift", 0);
 			b.lower = field(s, end, "lower", 0);
 			b.needs = field(s, end, "needs", 0);
+			b.tree = field(s, end, "tree", 0);
 			b.era = field(s, end, "era", 1);
 			if (!b.lift || !b.lower || !b.needs || !b.era)
 				bad = "lift=, lower=, needs= and era= are all needed";
@@ -150,6 +153,7 @@ void bridges_release(struct bridge *b, size_t nr)
 		free(b[i].lift);
 		free(b[i].lower);
 		free(b[i].needs);
+		free(b[i].tree);
 		free(b[i].era);
 	}
 }
@@ -188,6 +192,25 @@ static int diff_mentions(const char *diff, const char *word)
 		line += n + (line[n] == '\n');
 	}
 	return 0;
+}
+
+/* word in one of the (space-separated) files of tree. */
+static int tree_mentions(git_repository *repo, git_tree *tree, const char *files,
+			 const char *word)
+{
+	char *list = xstrdup(files), *save = NULL, *f;
+	int hit = 0;
+
+	for (f = strtok_r(list, " ", &save); f && !hit; f = strtok_r(NULL, " ", &save)) {
+		char *data = NULL;
+		size_t len;
+
+		if (read_blob_buf(repo, tree, f, &data, &len, NULL) == 0)
+			hit = memmem(data, len, word, strlen(word)) != NULL;
+		free(data);
+	}
+	free(list);
+	return hit;
 }
 
 /* The diff's C files (.c, .h) that the tree has, space-separated, or NULL. */
@@ -476,7 +499,8 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		int r;
 
 		if ((last_rule && !strcmp(last_rule, all[i].rule)) ||
-		    !diff_mentions(p->diff, all[i].needs))
+		    !diff_mentions(p->diff, all[i].needs) ||
+		    (all[i].tree && !tree_mentions(repo, lifted, files, all[i].tree)))
 			continue;
 		r = cocci_apply(repo, lifted, all[i].rule, files, all[i].lift, &next, &changed);
 		if (r < 0 && r != -2)
@@ -534,4 +558,358 @@ out:
 	free(files);
 	free(dir);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Upstream's comments onto a recipe's result (the semantic rung).     */
+
+/* A line of text, split. */
+struct tline {
+	const char *s;
+	size_t n;
+};
+
+static size_t split_lines(const char *text, size_t len, struct tline **out)
+{
+	const char *p = text, *end = text + len;
+	size_t nr = 0, alloc = 0;
+
+	*out = NULL;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', end - p);
+
+		if (nr == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			*out = xrealloc(*out, alloc * sizeof(**out));
+		}
+		(*out)[nr].s = p;
+		(*out)[nr++].n = (eol ? eol : end) - p;
+		p = eol ? eol + 1 : end;
+	}
+	return nr;
+}
+
+static size_t indent_of(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* The same line but for leading and trailing white space. */
+static int same_trimmed(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t ai = indent_of(a, an), bi = indent_of(b, bn);
+
+	while (an > ai && (a[an - 1] == ' ' || a[an - 1] == '\t'))
+		an--;
+	while (bn > bi && (b[bn - 1] == ' ' || b[bn - 1] == '\t'))
+		bn--;
+	return an - ai == bn - bi && !memcmp(a + ai, b + bi, an - ai);
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	return indent_of(s, n) == n;
+}
+
+/* The trimmed line starts with lead. */
+static int opens_with(const char *s, size_t n, const char *lead)
+{
+	size_t i = indent_of(s, n);
+
+	return n - i >= strlen(lead) && !memcmp(s + i, lead, strlen(lead));
+}
+
+/* The trimmed line ends with "*\/". */
+static int closes_comment(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n >= 2 && s[n - 2] == '*' && s[n - 1] == '/';
+}
+
+/*
+ * The comment that starts at line k of side (all lines added): the index
+ * after it, or k when line k starts none. A comment is a "/\*" line up to
+ * the line that ends in "*\/", or a run of "//" lines.
+ */
+static size_t comment_end(const struct tline *side, const unsigned char *added, size_t ns,
+			  size_t k)
+{
+	size_t e = k;
+
+	if (!added[k])
+		return k;
+	if (opens_with(side[k].s, side[k].n, "//")) {
+		while (e < ns && added[e] && opens_with(side[e].s, side[e].n, "//"))
+			e++;
+		return e;
+	}
+	if (!opens_with(side[k].s, side[k].n, "/*"))
+		return k;
+	for (; e < ns && added[e]; e++)
+		if (closes_comment(side[e].s, side[e].n))
+			return e + 1;
+	return k;
+}
+
+/* One comment block upstream adds, and the code line it goes above. */
+struct graft {
+	char *file;
+	char *func;		/* the function the hunk's @@ header names, or NULL */
+	struct tline *lines;	/* the block, as upstream writes it */
+	size_t nr;
+	struct tline anchor;	/* the code line after it */
+	struct tline above;	/* the line before it (non-blank), or {NULL, 0} */
+};
+
+/* The identifier before the first '(' of s, or NULL. */
+static char *ident_before_paren(const char *s, size_t n)
+{
+	const char *paren = memchr(s, '(', n), *b, *e;
+
+	if (!paren)
+		return NULL;
+	for (e = paren; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	for (b = e; b > s && (isalnum((unsigned char)b[-1]) || b[-1] == '_'); b--)
+		;
+	return b < e ? xstrndup(b, e - b) : NULL;
+}
+
+/* The comment blocks each hunk of diff adds in front of a code line. */
+static size_t find_grafts(const char *diff, struct graft **out)
+{
+	struct tline *l = NULL, *side = NULL;
+	size_t nl = split_lines(diff, strlen(diff), &l), i = 0, ng = 0;
+	char *file = NULL;
+
+	*out = NULL;
+	side = xcalloc(nl + 1, sizeof(*side));
+	while (i < nl) {
+		char *func = NULL;
+		unsigned char *added;
+		size_t ns = 0, k;
+
+		if (l[i].n > 6 && starts_with(l[i].s, "+++ b/")) {
+			free(file);
+			file = xstrndup(l[i].s + 6, l[i].n - 6);
+			i++;
+			continue;
+		}
+		if (!file || l[i].n < 2 || strncmp(l[i].s, "@@", 2)) {
+			i++;
+			continue;
+		}
+		{
+			const char *at = memmem(l[i].s + 2, l[i].n - 2, "@@", 2);
+
+			if (at)
+				func = ident_before_paren(at + 2, l[i].s + l[i].n - at - 2);
+		}
+		added = xcalloc(nl + 1, 1);
+		for (i++; i < nl && l[i].n && strchr(" +-\\", l[i].s[0]); i++) {
+			if (l[i].s[0] == '-' || l[i].s[0] == '\\')
+				continue;
+			side[ns].s = l[i].s + 1;
+			side[ns].n = l[i].n - 1;
+			added[ns++] = l[i].s[0] == '+';
+		}
+		for (k = 0; k < ns; ) {
+			size_t e = comment_end(side, added, ns, k);
+			struct graft g = {0};
+			long b;
+
+			if (e == k) {
+				k++;
+				continue;
+			}
+			if (e < ns && !is_blank(side[e].s, side[e].n) &&
+			    !opens_with(side[e].s, side[e].n, "/*") &&
+			    !opens_with(side[e].s, side[e].n, "//")) {
+				g.file = xstrdup(file);
+				g.func = func ? xstrdup(func) : NULL;
+				g.nr = e - k;
+				g.lines = xmalloc(g.nr * sizeof(*g.lines));
+				memcpy(g.lines, side + k, g.nr * sizeof(*g.lines));
+				g.anchor = side[e];
+				for (b = (long)k - 1; b >= 0 && is_blank(side[b].s, side[b].n); b--)
+					;
+				if (b >= 0)
+					g.above = side[b];
+				*out = xrealloc(*out, (ng + 1) * sizeof(**out));
+				(*out)[ng++] = g;
+			}
+			k = e;
+		}
+		free(added);
+		free(func);
+	}
+	free(file);
+	free(side);
+	free(l);
+	return ng;
+}
+
+/* Lines [*from, *to) of the function named func in l (the whole file if not found). */
+static void func_bounds(struct tline *l, size_t nl, const char *func, size_t *from, size_t *to)
+{
+	size_t i;
+
+	*from = 0;
+	*to = nl;
+	for (i = 0; func && i < nl; i++) {
+		char *name;
+
+		if (!l[i].n || !(isalpha((unsigned char)l[i].s[0]) || l[i].s[0] == '_') ||
+		    l[i].s[l[i].n - 1] == ';')
+			continue;
+		name = ident_before_paren(l[i].s, l[i].n);
+		if (name && !strcmp(name, func)) {
+			size_t j;
+
+			for (j = i + 1; j < nl && !(l[j].n == 1 && l[j].s[0] == '}'); j++)
+				;
+			*from = i;
+			*to = j < nl ? j + 1 : nl;
+			free(name);
+			return;
+		}
+		free(name);
+	}
+}
+
+/* Where g goes in l: the anchor's index, or -1 when not one place. */
+static long graft_place(struct tline *l, size_t nl, const struct graft *g)
+{
+	size_t from, to, i, hits = 0, close = 0;
+	long at = -1, at_close = -1;
+
+	func_bounds(l, nl, g->func, &from, &to);
+	for (i = from; i < to; i++) {
+		long b;
+
+		if (!same_trimmed(l[i].s, l[i].n, g->anchor.s, g->anchor.n))
+			continue;
+		hits++;
+		at = i;
+		for (b = (long)i - 1; b >= 0 && is_blank(l[b].s, l[b].n); b--)
+			;
+		if (g->above.s && b >= 0 && same_trimmed(l[b].s, l[b].n, g->above.s, g->above.n)) {
+			close++;
+			at_close = i;
+		}
+	}
+	if (hits == 1)
+		return at;
+	return close == 1 ? at_close : -1;
+}
+
+/* path's new content in tree: 0 with *out, -1. */
+static int tree_with_blob(git_repository *repo, git_tree *tree, const char *path,
+			  const char *data, size_t len, git_tree **out)
+{
+	git_index *idx = NULL;
+	const git_index_entry *old;
+	git_index_entry e;
+	git_oid oid;
+	int ret = -1;
+
+	if (git_index_new(&idx) < 0 || git_index_read_tree(idx, tree) < 0)
+		goto out;
+	old = git_index_get_bypath(idx, path, 0);
+	if (!old)
+		goto out;
+	e = *old;
+	if (git_blob_create_from_buffer(&e.id, repo, data, len) < 0 || git_index_add(idx, &e) < 0 ||
+	    git_index_write_tree_to(&oid, idx, repo) < 0 || git_tree_lookup(out, repo, &oid) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret)
+		git_fail("grafting upstream's comments");
+	git_index_free(idx);
+	return ret;
+}
+
+/* g's block into text before line at, re-indented to that line. */
+static void add_block(struct sbuf *sb, const struct graft *g, const struct tline *at)
+{
+	size_t ui = indent_of(g->anchor.s, g->anchor.n), ti = indent_of(at->s, at->n), k;
+
+	for (k = 0; k < g->nr; k++) {
+		const struct tline *c = &g->lines[k];
+
+		if (c->n >= ui && !memcmp(c->s, g->anchor.s, ui)) {
+			sbuf_add(sb, at->s, ti);
+			sbuf_add(sb, c->s + ui, c->n - ui);
+		} else {
+			sbuf_add(sb, c->s, c->n);
+		}
+		sbuf_adds(sb, "\n");
+	}
+}
+
+/*
+ * Upstream's comment blocks onto result (a recipe's work on base): each
+ * block that upstream's diff adds right above a code line goes above the
+ * same line of result, in the function its hunk names, where that line is
+ * one place and has no comment above it already. 0 with *out (result
+ * itself when nothing was grafted) and *grafted, -1 on error.
+ */
+int bridge_graft_comments(git_repository *repo, git_tree *result, const char *diff,
+			  git_tree **out, int *grafted)
+{
+	struct graft *g = NULL;
+	size_t ng = find_grafts(diff, &g), i, j;
+	git_tree *cur = NULL;
+	int ret = 0;
+
+	*grafted = 0;
+	if (git_tree_dup(&cur, result) < 0)
+		return git_fail("grafting upstream's comments");
+	for (i = 0; i < ng && !ret; i++) {
+		struct sbuf sb = {0};
+		struct tline *l = NULL;
+		char *text = NULL;
+		size_t len = 0, nl;
+		long at;
+
+		if (read_blob_buf(repo, cur, g[i].file, &text, &len, NULL))
+			continue;
+		nl = split_lines(text, len, &l);
+		at = graft_place(l, nl, &g[i]);
+		if (at >= 0 && !(at > 0 && (closes_comment(l[at - 1].s, l[at - 1].n) ||
+					    opens_with(l[at - 1].s, l[at - 1].n, "//")))) {
+			git_tree *next = NULL;
+
+			sbuf_add(&sb, text, l[at].s - text);
+			add_block(&sb, &g[i], &l[at]);
+			sbuf_add(&sb, l[at].s, text + len - l[at].s);
+			ret = tree_with_blob(repo, cur, g[i].file, sb.buf, sb.len, &next);
+			if (!ret) {
+				git_tree_free(cur);
+				cur = next;
+				(*grafted)++;
+			}
+		}
+		sbuf_release(&sb);
+		free(l);
+		free(text);
+	}
+	for (j = 0; j < ng; j++) {
+		free(g[j].file);
+		free(g[j].func);
+		free(g[j].lines);
+	}
+	free(g);
+	if (ret) {
+		git_tree_free(cur);
+		return -1;
+	}
+	*out = cur;
+	return 0;
 }

@@ -12,6 +12,7 @@ struct bridge {
 	char *name;		/* "swapin_read -D lift" */
 	char *lift, *lower;	/* its virtual modes */
 	char *needs;		/* a word upstream's diff must have for it to be tried */
+	char *tree;		/* a word the tree's files must have, or NULL */
 	char *era;		/* what lift gives: "swap_read_folio(folio, NULL) (6.10) ..." */
 };
 
@@ -21,5 +22,7 @@ void bridges_release(struct bridge *b, size_t nr);
 char *bridge_dir(void);
 int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 git_tree **out, char **note, char **why);
+int bridge_graft_comments(git_repository *repo, git_tree *result, const char *diff,
+			  git_tree **out, int *grafted);
 
 #endif

@@ -477,6 +477,26 @@ static int rung_bridged(git_repository *repo, git_tree *base, struct series_patc
 	return rc;
 }
 
+/* The recipe's code with upstream's comments, grafted by bridge.c. */
+static int rung_semantic_comments(git_repository *repo, struct series_patch *p,
+				  struct adaptation *a, char **note)
+{
+	git_tree *t = NULL;
+	int n = 0;
+
+	if (bridge_graft_comments(repo, a->tree, p->diff, &t, &n) < 0)
+		return -1;
+	git_tree_free(a->tree);
+	a->tree = t;
+	if (n) {
+		char *more = xprintf("%s, with upstream's comments (%d)", *note, n);
+
+		free(*note);
+		*note = more;
+	}
+	return 0;
+}
+
 static int rung_semantic(git_repository *repo, git_tree *base, struct series_patch *p,
 			 struct adaptation *a, struct sbuf *why)
 {
@@ -488,6 +508,8 @@ static int rung_semantic(git_repository *repo, git_tree *base, struct series_pat
 		return 1;
 	}
 	rc = cocci_transform(repo, base, p, "patch", &a->tree, &note);
+	if (rc == 0 && p->diff)
+		rc = rung_semantic_comments(repo, p, a, &note);
 	if (rc == 0) {
 		a->rung = "semantic";
 		a->note = xprintf("ltsport: rewritten for this tree (semantic): %s", note);
