@@ -202,6 +202,46 @@ test_expect_success 'a patch that does not apply to the lifted file either: the 
 	test "$(jq -r ".patches[0].rung" backports/br-nofit/good/port.json)" = semantic
 '
 
+test_expect_success 'another bridge: __swap_count() arity, 4.19 form in the tree, 5.1 form upstream' '
+	git init -q up-arity && (
+		cd up-arity && mkdir mm &&
+		printf "%s\n" "int do_swap_page(struct vm_fault *vmf)" "{" \
+			"	if (si->flags & SWP_SYNCHRONOUS_IO &&" \
+			"	    __swap_count(entry) == 1) {" \
+			"		skip_swapcache(vmf);" "	}" "	return 0;" "}" >mm/memory.c &&
+		git add -A && git commit -q -m base &&
+		sed -i "/__swap_count(entry) == 1) {/a\\
+		/* Pin the entry first: another fault may race us. */\\
+		pin_entry(entry);" mm/memory.c &&
+		git commit -q -a -m "mm: swap: pin before skipping"
+	) &&
+	mkdir series-arity && git -C up-arity format-patch -q -o ../series-arity -1 &&
+	(cd series-arity && ls 0*.patch >series) &&
+	printf "[series]\n\tname = br-arity\n[patch \"%s\"]\n\tupstream = %s\n\tsubject = mm: swap: pin before skipping\n\tauthor = A U Thor <author@example.com>\n\trelease = v5.2\n" \
+		"$(cat series-arity/series)" "$(git -C up-arity rev-parse HEAD)" >series-arity/series.conf &&
+	git init -q tree-arity && (
+		cd tree-arity && mkdir mm &&
+		printf "VERSION = 4\nPATCHLEVEL = 19\nSUBLEVEL = 0\nEXTRAVERSION =\nNAME = Test\n" >Makefile &&
+		git -C ../up-arity show HEAD~:mm/memory.c | sed "s/__swap_count(entry)/__swap_count(si, entry)/" >mm/memory.c &&
+		git add -A && git commit -q -m "Import linux v4.19" && git tag v4.19 &&
+		echo "int stable_only;" >mm/other.c && git add mm/other.c && git commit -q -m "a stable change"
+	) &&
+	printf "[tree \"arity\"]\n\tpath = tree-arity\n\tref = HEAD\n\tbase = v4.19\n" >conf-arity &&
+	run_ltsport port --config conf-arity --series series-arity &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".patches[0].rung" backports/br-arity/arity/port.json)" = bridged &&
+	sed -n "/^\[ ltsport: bridged/,/\]$/p" backports/br-arity/arity/0001-*.patch | tr "\n" " " |
+		tr -s " " | grep -q "bridged (swap_count_arity -D to_new): lifted mm/memory.c to __swap_count(entry) (5.1) from __swap_count(si, entry), applied upstream, lowered back" &&
+	git -C tree-arity show ltsport/br-arity/arity:mm/memory.c >got-arity &&
+	printf "%s\n" "int do_swap_page(struct vm_fault *vmf)" "{" \
+		"	if (si->flags & SWP_SYNCHRONOUS_IO &&" \
+		"	    __swap_count(si, entry) == 1) {" \
+		"		/* Pin the entry first: another fault may race us. */" \
+		"		pin_entry(entry);" \
+		"		skip_swapcache(vmf);" "	}" "	return 0;" "}" >want-arity &&
+	test_cmp_files want-arity got-arity
+'
+
 # A recipe (cocci/fixes-style rule) that adds upstream's code without comments.
 write_recipe() {
 	cat >"$1" <<-\EOF

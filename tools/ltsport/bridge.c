@@ -430,6 +430,22 @@ static int leftover(git_repository *repo, git_tree *base, git_tree *result,
 	return bad;
 }
 
+/* The names of list ("a, b") not yet in sb, added to it. */
+static void add_names(struct sbuf *sb, const char *list)
+{
+	char *copy = xstrdup(list ? list : ""), *save = NULL, *f;
+
+	for (f = strtok_r(copy, ", ", &save); f; f = strtok_r(NULL, ", ", &save)) {
+		char *have = sb->buf ? xprintf(", %s, ", sb->buf) : NULL, *want = xprintf(", %s, ", f);
+
+		if (!have || !strstr(have, want))
+			sbuf_addf(sb, "%s%s", sb->len ? ", " : "", f);
+		free(have);
+		free(want);
+	}
+	free(copy);
+}
+
 /* Lower t with the used bridges, last lifted first: 0 with *out, -1. */
 static int lower_all(git_repository *repo, git_tree *t, struct bridge **used, size_t nu,
 		     const char *files, git_tree **out)
@@ -467,7 +483,7 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 git_tree **out, char **note, char **why)
 {
 	struct bridge *all = NULL, **used = NULL;
-	struct sbuf sb = {0}, lifts = {0}, eras = {0};
+	struct sbuf sb = {0}, lifts = {0}, eras = {0}, lifted_files = {0};
 	git_tree *lifted = NULL, *rt = NULL, *applied = NULL, *low = NULL;
 	char *dir = NULL, *files = NULL, *last_rule = NULL;
 	size_t nr = 0, nu = 0, i;
@@ -512,6 +528,7 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 			last_rule = all[i].rule;
 			sbuf_addf(&lifts, "%s%s", lifts.len ? ", " : "", all[i].name);
 			sbuf_addf(&eras, "%s%s", eras.len ? " and " : "", all[i].era);
+			add_names(&lifted_files, changed);
 		}
 		free(changed);
 	}
@@ -537,7 +554,7 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 	}
 	if (!rc)
 		*note = xprintf("ltsport: bridged (%s): lifted %s to %s, applied upstream, lowered back",
-				lifts.buf, files, eras.buf);
+				lifts.buf, lifted_files.buf, eras.buf);
 out:
 	if (rc) {
 		git_tree_free(*out);
@@ -548,6 +565,7 @@ out:
 	sbuf_release(&sb);
 	sbuf_release(&lifts);
 	sbuf_release(&eras);
+	sbuf_release(&lifted_files);
 	git_tree_free(lifted);
 	git_tree_free(rt);
 	git_tree_free(applied);
