@@ -311,6 +311,29 @@ test_expect_success 'semantic rung without upstream diff: the recipe adds no com
 	grep -q "count_vm_event(PSWPIN_SKIP);" got-bare
 '
 
+# Every bridge of cocci/api, lift then lower, on the era fixtures: the bytes
+# come back wherever the lift changed them (page_folio_calls only where the file has no folio calls of its
+# own; elsewhere the rung takes the round trip out, see above).
+test_expect_success 'every declared lift then its lower gives the era fixtures back' '
+	for e in 4.19 5.4 5.10 5.15 6.1 6.6 6.8; do
+		for rule in "$TOP"/cocci/api/*.cocci; do
+			grep "^// Bridge: " "$rule" | sed "s/.*lift=\([^ ]*\) lower=\([^ ]*\) .*/\1 \2/" |
+			while read lift lower; do
+				case "$e:$(basename $rule)" in 6.*:page_folio_calls.cocci) continue ;; esac
+				rm -rf rt && mkdir -p rt/mm && cp "$TOP/tests/fixtures/eras/$e/mm/memory.c" rt/mm/ &&
+				spatch --sp-file "$rule" -D $lift --very-quiet --no-includes --include-headers \
+					--in-place --timeout 120 --dir rt >/dev/null || return 1
+				# what lifts nothing is not lowered (as in the rung)
+				cmp -s "$TOP/tests/fixtures/eras/$e/mm/memory.c" rt/mm/memory.c && continue
+				spatch --sp-file "$rule" -D $lower --very-quiet --no-includes --include-headers \
+					--in-place --timeout 120 --dir rt >/dev/null &&
+				test_cmp_files "$TOP/tests/fixtures/eras/$e/mm/memory.c" rt/mm/memory.c ||
+				{ echo "$e $(basename $rule) $lift/$lower"; return 1; }
+			done || return 1
+		done
+	done
+'
+
 test_expect_success 'bridges are data: a rule header with a bad bridge line is refused with its place' '
 	mkdir api && cp "$TOP"/cocci/api/*.cocci api/ &&
 	printf "// Bridge: lift=up lower=down needs=x era=y\nvirtual up\n" >api/zz_bad.cocci &&
