@@ -13,13 +13,13 @@ if ! command -v spatch >/dev/null; then
 fi
 
 # The skip branch of a small do_swap_page(), in the page era ($1 = page)
-# or the folio era ($1 = folio); $2 = extra adds a function that already
-# speaks folio (6.1's mix of both).
+# or the folio era ($1 = folio); $2 = extra adds a function with a folio
+# call of its own (on a global: a file declaring *folio is not lifted).
 write_swapin() {
 	mkdir -p mm && {
 		echo '/* a small stand-in for mm/memory.c */'
 		if [ "${2:-}" = extra ]; then
-			echo 'void drop_one(struct folio *folio)'
+			echo 'void drop_one(void)'
 			echo '{'
 			echo '	folio_put(folio);'
 			echo '}'
@@ -156,6 +156,20 @@ test_expect_success 'a tree that has folio calls of its own keeps them (the roun
 	grep -q "^	folio_put(folio);$" got-mixed &&
 	grep -q "^			if (!PageUptodate(page))$" got-mixed &&
 	grep -q "^			 \* !uptodate: give up on it here, before it is mapped.$" got-mixed
+'
+
+test_expect_success 'a file that declares a folio pointer is not lifted by page_folio_calls' '
+	git init -q tree-half && (
+		cd tree-half && cp ../tree-good/Makefile . &&
+		write_swapin page && sed -i "s/^	vm_fault_t ret = 0;$/&\\
+	struct folio *folio = NULL;/" mm/memory.c && grep -q "struct folio \*folio" mm/memory.c &&
+		git add -A && git commit -q -m "Import linux v5.10" && git tag v5.10 &&
+		echo "int stable_only;" >mm/other.c && git add mm/other.c && git commit -q -m "a stable change"
+	) &&
+	sed "s/tree-good/tree-half/; s/\"good\"/\"half\"/" conf-good >conf-half &&
+	run_ltsport port --config conf-half --series series-good &&
+	cat out err && test "$(cat rc)" = 1 &&
+	grep -q "; bridged: swapin_read -D lift: upstream does not apply to the lifted files either" err
 '
 
 test_expect_success 'upstream code no bridge lowers: the rung says so, the ladder goes on' '

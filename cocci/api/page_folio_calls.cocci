@@ -20,10 +20,12 @@
 /// For the bridged rung only (cocci/README.md, "Bridges"): lift a page-era
 /// file, apply a folio-era upstream patch to it, lower the result.  The
 /// lifted file is a carrier, never built: the variable is renamed with the
-/// call.  In a file that has both names (6.1's do_swap_page()) lower also
-/// turns the tree's own folio calls into page calls; the rung keeps only
-/// upstream's lines (three-way against the round trip of the untouched
-/// file), so those come back as the tree wrote them.
+/// call.  Not tried on files that declare a folio pointer (unless=*folio:
+/// 6.0 and later, where upstream's folio code is the tree's too and must
+/// not be lowered).  Where the tree has folio calls without that (a
+/// global, a macro), lower also turns them into page calls; the rung keeps
+/// only upstream's lines (three-way against the round trip of the
+/// untouched file), so those come back as the tree wrote them.
 ///
 ///   spatch --sp-file cocci/api/page_folio_calls.cocci -D lift --very-quiet \
 ///          --no-includes --include-headers --in-place --timeout 120 --dir TREE
@@ -33,7 +35,7 @@
 // Comments: no report and no patch mode: a folio is not a page, and
 //  converting a tree is not a rename.
 // Options: --no-includes --include-headers
-// Bridge: lift=lift lower=lower needs=folio era=the folio helpers (6.0 on) from the page helpers
+// Bridge: lift=lift lower=lower needs=folio unless=*folio era=the folio helpers (6.0 on) from the page helpers
 
 virtual lift
 virtual lower

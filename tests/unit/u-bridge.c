@@ -9,7 +9,7 @@
 static void test_parse(void **state)
 {
 	const char *text = "/// a rule\n"
-		"// Bridge: lift=up lower=down needs=folio tree=page era=the folio era (6.0) from pages\n"
+		"// Bridge: lift=up lower=down needs=folio tree=page unless=*folio era=the folio era (6.0) from pages\n"
 		"// Bridge: lift=up2 lower=down needs=x era=y\n"
 		"virtual up\nvirtual down\nvirtual up2\n";
 	struct bridge *b = NULL;
@@ -24,8 +24,10 @@ static void test_parse(void **state)
 	assert_string_equal(b[0].lower, "down");
 	assert_string_equal(b[0].needs, "folio");
 	assert_string_equal(b[0].tree, "page");
+	assert_string_equal(b[0].unless, "*folio");
 	assert_string_equal(b[0].era, "the folio era (6.0) from pages");
 	assert_null(b[1].tree);
+	assert_null(b[1].unless);
 	assert_string_equal(b[1].era, "y");
 	assert_int_equal(unit_errors, 0);
 	bridges_release(b, nr);

@@ -10,10 +10,11 @@
  * comments come through unchanged wherever the tree allows.
  *
  * Bridges are data: a rule says in its header, one line per bridge,
- *	// Bridge: lift=<mode> lower=<mode> needs=<word> [tree=<word>] era=<text>
- * and declares both modes as virtual; needs= must occur in upstream's diff
- * and tree= (when given) in the tree's files for the bridge to be tried,
- * era= names the era lift gives.
+ *	// Bridge: lift=<mode> lower=<mode> needs=<word> [tree=<word>]
+ *	//         [unless=<word>] era=<text>		(on one line)
+ * and declares both modes as virtual; needs= must occur in upstream's diff,
+ * tree= (when given) in the tree's files and unless= not, for the bridge
+ * to be tried; era= names the era lift gives.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -88,6 +89,7 @@ int bridge_parse(const char *rule, const char *text, struct bridge **out, size_t
 			b.lower = field(s, end, "lower", 0);
 			b.needs = field(s, end, "needs", 0);
 			b.tree = field(s, end, "tree", 0);
+			b.unless = field(s, end, "unless", 0);
 			b.era = field(s, end, "era", 1);
 			if (!b.lift || !b.lower || !b.needs || !b.era)
 				bad = "lift=, lower=, needs= and era= are all needed";
@@ -154,6 +156,7 @@ void bridges_release(struct bridge *b, size_t nr)
 		free(b[i].lower);
 		free(b[i].needs);
 		free(b[i].tree);
+		free(b[i].unless);
 		free(b[i].era);
 	}
 }
@@ -516,7 +519,8 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 
 		if ((last_rule && !strcmp(last_rule, all[i].rule)) ||
 		    !diff_mentions(p->diff, all[i].needs) ||
-		    (all[i].tree && !tree_mentions(repo, lifted, files, all[i].tree)))
+		    (all[i].tree && !tree_mentions(repo, lifted, files, all[i].tree)) ||
+		    (all[i].unless && tree_mentions(repo, lifted, files, all[i].unless)))
 			continue;
 		r = cocci_apply(repo, lifted, all[i].rule, files, all[i].lift, &next, &changed);
 		if (r < 0 && r != -2)

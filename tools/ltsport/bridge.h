@@ -13,6 +13,7 @@ struct bridge {
 	char *lift, *lower;	/* its virtual modes */
 	char *needs;		/* a word upstream's diff must have for it to be tried */
 	char *tree;		/* a word the tree's files must have, or NULL */
+	char *unless;		/* a word they must not have, or NULL */
 	char *era;		/* what lift gives: "swap_read_folio(folio, NULL) (6.10) ..." */
 };
 
