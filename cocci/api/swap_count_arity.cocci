@@ -33,6 +33,7 @@
 // Comments: the fix rules do not need this bridge (they match both forms);
 //  it is for code written against one form that has to go into the other.
 // Options: --no-includes --include-headers
+// Bridge: lift=to_new lower=to_old needs=__swap_count tree=__swap_count era=__swap_count(entry) (5.1) from __swap_count(si, entry)
 
 virtual report
 virtual to_new

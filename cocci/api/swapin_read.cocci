@@ -23,6 +23,15 @@
 ///                 hook.  A tree that has the hook there already is left
 ///                 alone.
 ///  -D uninstrument  take the hook out again.
+///  -D lift, -D lift_plug, -D lift_sync  the bridged rung's lift (see
+///                 cocci/README.md, "Bridges"): a synchronous read written
+///                 swap_readpage(page, true), swap_readpage(page, true, NULL)
+///                 or swap_read_folio(folio, true, NULL) becomes 6.10's
+///                 swap_read_folio(folio, NULL), anywhere in the file (not
+///                 only in the skip branch: an upstream patch may move it).
+///  -D lower, -D lower_plug, -D lower_sync  the inverse of each lift: every
+///                 swap_read_folio(folio, NULL) back to the tree's form,
+///                 upstream's new calls included.
 ///
 ///   spatch --sp-file cocci/api/swapin_read.cocci -D report --very-quiet \
 ///          --no-includes --include-headers --timeout 120 --dir TREE
@@ -31,12 +40,23 @@
 // Copyright: the ltsport authors.
 // Comments: no patch mode: a fix rule that needs the read anchors on it
 //  through this rule's match, not by converting one era's call into
-//  another's (the page/folio change is far wider than the call).
+//  another's (the page/folio change is far wider than the call).  The
+//  lift/lower pairs are no conversion either: they carry a patch across
+//  and back, and only the lowered result is kept.
 // Options: --no-includes --include-headers
+// Bridge: lift=lift lower=lower needs=swap_read_folio tree=swap_readpage era=swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true)
+// Bridge: lift=lift_plug lower=lower_plug needs=swap_read_folio tree=swap_readpage era=swap_read_folio(folio, NULL) (6.10) from swap_readpage(page, true, NULL)
+// Bridge: lift=lift_sync lower=lower_sync needs=swap_read_folio tree=swap_read_folio era=swap_read_folio(folio, NULL) (6.10) from swap_read_folio(folio, true, NULL)
 
 virtual report
 virtual instrument
 virtual uninstrument
+virtual lift
+virtual lower
+virtual lift_plug
+virtual lower_plug
+virtual lift_sync
+virtual lower_sync
 
 @initialize:python@
 @@
@@ -109,6 +129,45 @@ position read.p;
 @unhook depends on uninstrument@
 @@
 - ltsport_swapin_delay();
+
+// The bridged rung's round trip: a textual carrier for upstream's lines,
+// the variable renamed with the call (the lifted file is never built; the
+// lower gives the tree's names back).
+@rd_lift depends on lift@
+symbol page, folio, true, NULL;
+@@
+- swap_readpage(page, true)
++ swap_read_folio(folio, NULL)
+
+@rd_lower depends on lower@
+symbol page, folio, true, NULL;
+@@
+- swap_read_folio(folio, NULL)
++ swap_readpage(page, true)
+
+@rd_lift_plug depends on lift_plug@
+symbol page, folio, true, NULL;
+@@
+- swap_readpage(page, true, NULL)
++ swap_read_folio(folio, NULL)
+
+@rd_lower_plug depends on lower_plug@
+symbol page, folio, true, NULL;
+@@
+- swap_read_folio(folio, NULL)
++ swap_readpage(page, true, NULL)
+
+@rd_lift_sync depends on lift_sync@
+symbol folio, true, NULL;
+@@
+- swap_read_folio(folio, true, NULL)
++ swap_read_folio(folio, NULL)
+
+@rd_lower_sync depends on lower_sync@
+symbol folio, true, NULL;
+@@
+- swap_read_folio(folio, NULL)
++ swap_read_folio(folio, true, NULL)
 
 @finalize:python depends on report@
 @@

@@ -34,8 +34,9 @@
 // Confidence: High
 // Copyright: the ltsport authors.
 // Comments: the wait queue entry goes after the folio locals, as in
-//  mainline (page trees: after the vma local); the unlocked
-//  waitqueue_active() test gets a comment, as checkpatch asks.
+//  mainline (page trees: after the vma local).  No comment is added: the
+//  upstream patch has none (checkpatch asks for one at the unlocked
+//  waitqueue_active() test, and mainline goes without).
 // Options: --no-includes --include-headers
 
 // Mainline's remove_wait_queue() line in the 6.12 skip branch is exactly
@@ -185,7 +186,6 @@ do_swap_page(...)
 -	swapcache_clear(ES);
 +	{
 +	swapcache_clear(ES);
-+	/* Unlocked check: a missed wakeup costs a tick at most. */
 +	if (waitqueue_active(&swapcache_wq))
 +		wake_up(&swapcache_wq);
 +	}

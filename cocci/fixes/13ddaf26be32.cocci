@@ -62,7 +62,9 @@
 //
 // Confidence: High
 // Copyright: the ltsport authors.
-// Comments: own wording throughout; the upstream comment text is not reused.
+// Comments: the added code carries no comment of its own: when upstream's
+//  patch is at hand, ltsport grafts upstream's comment lines where their
+//  hunk context matches (tools/ltsport/bridge.c), else the code goes in bare.
 //  The pin ends with a blank line unless the branch already opens with one
 //  (what revert leaves of an upstream-shaped backport).
 // Options: --no-includes --include-headers
@@ -209,13 +211,6 @@ do_swap_page(...)
   if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
       \(__swap_count(SI, ENT)\|__swap_count(ENT)\) == 1) {
 +	if (swapcache_prepare(ENT)) {
-+		/*
-+				 * A racing swapin holds the entry.  Reading it
-+				 * here as well could map stale data once that
-+				 * swapin frees the entry and a swapout reuses
-+				 * it, which pte_same() cannot tell: back off
-+				 * briefly and let the fault be retried.
-+				 */
 +		schedule_timeout_uninterruptible(1);
 +		delayacct_clear_flag(DA);
 +		goto out;
@@ -239,13 +234,6 @@ do_swap_page(...)
   if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
       \(__swap_count(SI, ENT)\|__swap_count(ENT)\) == 1) {
 +	if (swapcache_prepare(ENT)) {
-+		/*
-+				 * A racing swapin holds the entry.  Reading it
-+				 * here as well could map stale data once that
-+				 * swapin frees the entry and a swapout reuses
-+				 * it, which pte_same() cannot tell: back off
-+				 * briefly and let the fault be retried.
-+				 */
 +		schedule_timeout_uninterruptible(1);
 +		goto out;
 +	}
@@ -270,13 +258,6 @@ do_swap_page(...)
   if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
       \(__swap_count(SI, ENT)\|__swap_count(ENT)\) == 1) {
 +	if (swapcache_prepare(ENT)) {
-+		/*
-+				 * A racing swapin holds the entry.  Reading it
-+				 * here as well could map stale data once that
-+				 * swapin frees the entry and a swapout reuses
-+				 * it, which pte_same() cannot tell: back off
-+				 * briefly and let the fault be retried.
-+				 */
 +		schedule_timeout_uninterruptible(1);
 +		delayacct_clear_flag(DA);
 +		goto out;
@@ -299,13 +280,6 @@ do_swap_page(...)
   if (\(SI->flags & SWP_SYNCHRONOUS_IO\|data_race(SI->flags & SWP_SYNCHRONOUS_IO)\) &&
       \(__swap_count(SI, ENT)\|__swap_count(ENT)\) == 1) {
 +	if (swapcache_prepare(ENT)) {
-+		/*
-+				 * A racing swapin holds the entry.  Reading it
-+				 * here as well could map stale data once that
-+				 * swapin frees the entry and a swapout reuses
-+				 * it, which pte_same() cannot tell: back off
-+				 * briefly and let the fault be retried.
-+				 */
 +		schedule_timeout_uninterruptible(1);
 +		goto out;
 +	}
@@ -332,15 +306,6 @@ l:
   S
   ... when any
 }
-
-@clear_out_comment depends on clear_out@
-identifier l = out;
-statement S;
-symbol need_clear_cache;
-@@
-l:
-+	/* Release the skip-swapcache pin, now that the pte is unlocked. */
- if (need_clear_cache) S
 
 // ... and at the end of the error exit: before the device reference is put
 // (5.15+), else before the return.

@@ -7,7 +7,9 @@
  *   3. relaxed: the anchored locator (hunkmatch.c) in memory: offsets,
  *      whitespace and fuzz 2, in the function each hunk's header names;
  *      where each hunk landed goes into the note;
- *   4. semantic: the fix's Coccinelle form in patch mode, for trees whose
+ *   4. bridged: the tree's files lifted to upstream's API era by the
+ *      cocci/api bridges, upstream applied, lowered back (bridge.c);
+ *   5. semantic: the fix's Coccinelle form in patch mode, for trees whose
  *      code has drifted from mainline (or when no patch body is at hand).
  * A rung either yields a whole new tree or nothing, none runs on a tree
  * that already has the fix (every hunk's postimage found anchored), and
@@ -25,6 +27,7 @@
 #include "verdict.h"
 #include "cocci.h"
 #include "hunkmatch.h"
+#include "bridge.h"
 #include "ladder.h"
 #include "threeway.h"
 #include "rungbuild.h"
@@ -227,6 +230,46 @@ static int already_there(git_repository *repo, git_tree *base, struct series_pat
 	return rc;
 }
 
+/*
+ * Between relaxed and semantic: the bridged rung (bridge.c), the tree's
+ * files lifted to upstream's API era, upstream applied, lowered back.
+ */
+static int rung_bridged(git_repository *repo, git_tree *base, struct series_patch *p,
+			struct adaptation *a, struct sbuf *why)
+{
+	char *note = NULL, *fail = NULL;
+	int rc = bridge_apply(repo, base, p, &a->tree, &note, &fail);
+
+	if (!rc) {
+		a->rung = "bridged";
+		a->note = note;
+	} else if (rc > 0 && fail) {
+		sbuf_addf(why, "%sbridged: %s", why->len ? "; " : "", fail);
+	}
+	free(fail);
+	return rc;
+}
+
+/* The recipe's code with upstream's comments, grafted by bridge.c. */
+static int rung_semantic_comments(git_repository *repo, struct series_patch *p,
+				  struct adaptation *a, char **note)
+{
+	git_tree *t = NULL;
+	int n = 0;
+
+	if (bridge_graft_comments(repo, a->tree, p->diff, &t, &n) < 0)
+		return -1;
+	git_tree_free(a->tree);
+	a->tree = t;
+	if (n) {
+		char *more = xprintf("%s, with upstream's comments (%d)", *note, n);
+
+		free(*note);
+		*note = more;
+	}
+	return 0;
+}
+
 static int rung_semantic(git_repository *repo, git_tree *base, struct series_patch *p,
 			 struct adaptation *a, struct sbuf *why)
 {
@@ -238,6 +281,8 @@ static int rung_semantic(git_repository *repo, git_tree *base, struct series_pat
 		return 1;
 	}
 	rc = cocci_transform(repo, base, p, "patch", &a->tree, &note);
+	if (rc == 0 && p->diff)
+		rc = rung_semantic_comments(repo, p, a, &note);
 	if (rc == 0) {
 		a->rung = "semantic";
 		a->note = xprintf("ltsport: rewritten for this tree (semantic): %s", note);
@@ -331,6 +376,10 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		}
 		if (rc > 0) {
 			rc = rung_relaxed(repo, base, p, a, &why);
+			rc = rung_checked(repo, base, p, o, a, rc, &why);
+		}
+		if (rc > 0) {
+			rc = rung_bridged(repo, base, p, a, &why);
 			rc = rung_checked(repo, base, p, o, a, rc, &why);
 		}
 	}
