@@ -35,7 +35,12 @@ static void test_min_gcc(void **state)
 		"GNU make               3.81             make --version\n";
 
 	(void)state;
+	static const char arch_script[] =
+		"case \"$1\" in\ngcc)\n\tif [ \"$ARCH\" = parisc64 ]; then\n\t\techo 12.0.0\n"
+		"\telse\n\t\techo 5.1.0\n\tfi\n\t;;\nllvm)\n\techo 13.0.1\n\t;;\nesac\n";
+
 	assert_int_equal(toolchain_min_gcc(script, changes), 5);
+	assert_int_equal(toolchain_min_gcc(arch_script, NULL), 5);
 	assert_int_equal(toolchain_min_gcc(NULL, changes), 4);
 	assert_int_equal(toolchain_min_gcc(NULL, "no table here"), -1);
 	assert_int_equal(toolchain_min_gcc(NULL, NULL), -1);

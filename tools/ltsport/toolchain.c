@@ -47,16 +47,26 @@ int toolchain_installed(const char *prog)
 	return found;
 }
 
-/* "5.1.0" after the gcc case of scripts/min-tool-version.sh, or -1. */
+/*
+ * The gcc case of scripts/min-tool-version.sh, up to its ";;": the lowest
+ * "echo N" there (6.x asks gcc 12 of parisc64 only, 5.1 of the rest); -1.
+ */
 static int min_from_script(const char *text)
 {
-	const char *p = strstr(text, "\ngcc)");
-	int major;
+	const char *p = strstr(text, "\ngcc)"), *end;
+	int min = -1, major;
 
 	if (!p)
 		return -1;
-	p = strstr(p, "echo");
-	return p && sscanf(p, "echo %d", &major) == 1 ? major : -1;
+	end = strstr(p, ";;");
+	if (!end)
+		end = p + strlen(p);
+	while ((p = strstr(p, "echo")) && p < end) {
+		if (sscanf(p, "echo %d", &major) == 1 && (min < 0 || major < min))
+			min = major;
+		p += 4;
+	}
+	return min;
 }
 
 /* The "GNU C   4.6   gcc --version" row of changes.rst, or -1. */
