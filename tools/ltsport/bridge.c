@@ -161,7 +161,14 @@ void bridges_release(struct bridge *b, size_t nr)
 	}
 }
 
-/* $LTSPORT_COCCI_API, else cocci/api beside the ltsport binary. */
+#ifndef LTSPORT_SHARE
+#define LTSPORT_SHARE "/usr/local/share/ltsport"
+#endif
+
+/*
+ * $LTSPORT_COCCI_API, else cocci/api beside the ltsport binary (the
+ * project it was built in), else the installed PREFIX/share/ltsport/cocci/api.
+ */
 char *bridge_dir(void)
 {
 	const char *env = getenv("LTSPORT_COCCI_API");
@@ -172,11 +179,15 @@ char *bridge_dir(void)
 		return xstrdup(env);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
-		return xstrdup("cocci/api");
+		return xstrdup(LTSPORT_SHARE "/cocci/api");
 	exe[n] = '\0';
 	dir = dir_of(exe);
 	api = path_join(dir, "cocci/api");
 	free(dir);
+	if (!is_dir(api) && is_dir(LTSPORT_SHARE "/cocci/api")) {
+		free(api);
+		api = xstrdup(LTSPORT_SHARE "/cocci/api");
+	}
 	return api;
 }
 
