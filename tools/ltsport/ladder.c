@@ -406,10 +406,32 @@ void adaptation_release(struct adaptation *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* The upstream patch reversed by the anchored locator: 0 with *out, 1 when it does not land. */
+static int unapply_anchored(git_repository *repo, git_tree *t, struct series_patch *p,
+			    git_tree **out)
+{
+	struct sbuf notes = {0}, fail = {0};
+	char *rev = reverse_diff_text(p->diff);
+	struct hm_patch hp;
+	int rc = -1;
+
+	if (hm_parse(&hp, rev, strlen(rev)) == 0) {
+		rc = hm_apply_tree(repo, t, &hp, 2, out, &notes, &fail);
+		hm_patch_release(&hp);
+	}
+	if (rc < 0)
+		git_error_clear();
+	sbuf_release(&notes);
+	sbuf_release(&fail);
+	free(rev);
+	return rc;
+}
+
 /*
  * Take patch p out of tree t, the way the tree got it if we know: the
- * tree's own commit, else the fix's semantic patch in revert mode, else the
- * upstream diff reversed. 0 with *out, 1 when nothing could take it out.
+ * tree's own commit, else the upstream diff reversed by the anchored
+ * locator, else the fix's semantic patch in revert mode, else the upstream
+ * diff reversed exactly. 0 with *out, 1 when nothing could take it out.
  */
 int unapply_patch(struct tree_state *ts, struct series_patch *p, struct patch_verdict *pv,
 		  git_tree *t, git_tree **out, const char **how)
@@ -424,7 +446,12 @@ int unapply_patch(struct tree_state *ts, struct series_patch *p, struct patch_ve
 		rc = revert_in_tree(ts->repo, t, c, out);
 		git_commit_free(c);
 		return rc;
-	} else if (p->cocci) {
+	}
+	if (p->diff && !binary_change(p->diff) && unapply_anchored(ts->repo, t, p, out) == 0) {
+		*how = "reverse-applying the upstream patch, anchored (offsets, fuzz)";
+		return 0;
+	}
+	if (p->cocci) {
 		*how = "the semantic patch in revert mode";
 		rc = cocci_transform(ts->repo, t, p, "revert", out, &note);
 		free(note);
