@@ -247,7 +247,8 @@ test_expect_success 'spawn: standard output captured, standard error in the log,
 test_expect_success 'spawn: a signal removes the temporary dir and file and kills the group' '
 	mkdir tmpd || return 1
 	set -m
-	"$HELPER" --temp-dir tmpd --temp-file tmpd/res.json -- \
+	# a SIGHUP ignored by whoever runs the tests (nohup) stays ignored in spawn
+	env --default-signal=HUP "$HELPER" --temp-dir tmpd --temp-file tmpd/res.json -- \
 		sh -c "echo \$\$ >hpid; sleep 60 & echo \$! >hcpid; wait" >res 2>err &
 	pid=$!
 	set +m
