@@ -58,10 +58,35 @@ int commit_exists(git_repository *repo, const char *id, git_oid *out)
 	return 1;
 }
 
+/*
+ * In a shallow clone libgit2 1.5's graph walk fails at the edge (and
+ * leaks on that path): there anc is looked for going down the tip's
+ * history with a revwalk, which stops at the edge.
+ */
+static int shallow_ancestor(git_repository *repo, const git_oid *anc, const git_oid *tip)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int found = 0;
+
+	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, tip) < 0) {
+		git_revwalk_free(walk);
+		git_error_clear();
+		return 0;
+	}
+	while (!found && !git_revwalk_next(&id, walk))
+		found = git_oid_equal(&id, anc);
+	git_revwalk_free(walk);
+	git_error_clear();
+	return found;
+}
+
 int is_ancestor(git_repository *repo, const git_oid *anc, const git_oid *tip)
 {
 	if (git_oid_equal(anc, tip))
 		return 1;
+	if (git_repository_is_shallow(repo) == 1)
+		return shallow_ancestor(repo, anc, tip);
 	return git_graph_descendant_of(repo, tip, anc) == 1;
 }
 
@@ -149,10 +174,10 @@ int walk_range(git_repository *repo, const git_oid *tip, const git_oid *hide,
 		git_odb_object *obj;
 		char *text, *msg;
 
-		if (shallow && hide && git_oid_equal(&id, hide))
+		if (shallow && hide && git_oid_equal(&id, hide)) {
 			met = 1;
-		if (met)
-			continue;
+			break;
+		}
 		if (git_odb_read(&obj, odb, &id) < 0) {
 			git_fail("history walk: reading a commit");
 			goto out;
