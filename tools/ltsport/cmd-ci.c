@@ -165,15 +165,6 @@ static int check_expr(const struct ctx *ctx, const struct ci_pipeline *p)
 	return 0;
 }
 
-static int emit(const struct ci_opts *o, const char *text)
-{
-	if (o->output)
-		return write_file_atomic(o->output, text, strlen(text));
-	if (fputs(text, stdout) == EOF || fflush(stdout))
-		return error("stdout: cannot write the pipeline: %s", strerror(errno));
-	return 0;
-}
-
 int cmd_ci(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -214,7 +205,7 @@ int cmd_ci(int argc, char **argv)
 		goto out;
 	ret = EXIT_ERROR;
 	text = ci_render(&p);
-	if (!emit(&o, text))
+	if (!write_text_out(o.output, text, "pipeline"))
 		ret = EXIT_OK;
 	free(text);
 out:

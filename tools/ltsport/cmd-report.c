@@ -694,15 +694,6 @@ static char **long_args(int argc, char **argv, struct report_opts *o, int *n)
 	return v;
 }
 
-static int emit(const struct report_opts *o, const char *text)
-{
-	if (o->output)
-		return write_file_atomic(o->output, text, strlen(text));
-	if (fputs(text, stdout) == EOF || fflush(stdout))
-		return error("stdout: cannot write the report: %s", strerror(errno));
-	return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -757,7 +748,7 @@ int cmd_report(int argc, char **argv)
 render:
 	ret = EXIT_ERROR;
 	text = report_render(&rp, format);
-	if (!emit(&o, text))
+	if (!write_text_out(o.output, text, "report"))
 		ret = EXIT_OK;
 	free(text);
 out:

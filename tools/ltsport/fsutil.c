@@ -285,3 +285,12 @@ out:
 	free(parent);
 	return ret;
 }
+
+int write_text_out(const char *path, const char *text, const char *what)
+{
+	if (path)
+		return write_file_atomic(path, text, strlen(text));
+	if (fputs(text, stdout) == EOF || fflush(stdout))
+		return error("stdout: cannot write the %s: %s", what, strerror(errno));
+	return 0;
+}
