@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "spawn.h"
 #include "kbuild.h"
+#include "toolchain.h"
 
 #define CONFIG_TIMEOUT 600
 #define CONFIG_STAMP ".ltsport-config"
@@ -74,21 +75,8 @@ static int check_toolchain(const struct kbuild *kb)
 static int want_ccache(void)
 {
 	const char *env = getenv("LTSPORT_CCACHE");
-	const char *path = getenv("PATH");
-	char *dirs, *d, *save = NULL;
-	int found = 0;
 
-	if ((env && !strcmp(env, "0")) || !path)
-		return 0;
-	dirs = xstrdup(path);
-	for (d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		char *exe = path_join(d, "ccache");
-
-		found = !access(exe, X_OK);
-		free(exe);
-	}
-	free(dirs);
-	return found;
+	return !(env && !strcmp(env, "0")) && toolchain_installed("ccache");
 }
 
 /*
