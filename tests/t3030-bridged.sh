@@ -348,6 +348,77 @@ test_expect_success 'every declared lift then its lower gives the era fixtures b
 	done
 '
 
+# A driver of our own whose cleanup stops two timers, as the tree writes it
+# ($1 = old: del_timer_sync, new: timer_delete_sync); $2 = fixed adds the
+# guard the fix adds.
+write_timers() {
+	mkdir -p drivers/tm && {
+		echo '/* a small driver of our own */'
+		echo 'static void tm_cleanup(struct tm_dev *d)'
+		echo '{'
+		echo '	d->state = TM_DEAD;'
+		echo '	d->timeout = 0;'
+		echo
+		if [ "${2:-}" = fixed ]; then
+			echo '	/* Only timers that were set up can be stopped. */'
+			echo '	if (d->kind == TM_RC && d->retry.function) {'
+		else
+			echo '	if (d->kind == TM_RC) {'
+		fi
+		if [ "$1" = old ]; then
+			echo '		del_timer_sync(&d->retry);'
+			echo '		del_timer_sync(&d->nak);'
+		else
+			echo '		timer_delete_sync(&d->retry);'
+			echo '		timer_delete_sync(&d->nak);'
+		fi
+		echo '	}'
+		echo '	tm_free(d);'
+		echo '}'
+	} >drivers/tm/tm.c
+}
+
+test_expect_success 'setup: a fix written after the timer rename, trees before it' '
+	git init -q up-tm && (
+		cd up-tm && write_timers new && git add -A && git commit -q -m base &&
+		write_timers new fixed &&
+		git commit -q -a -m "tm: stop only the timers that were set up" -m "Signed-off-by: Up Stream <up@example.org>"
+	) &&
+	mkdir series-tm && git -C up-tm format-patch -q -o ../series-tm -1 &&
+	(cd series-tm && ls 0*.patch >series) &&
+	printf "[series]\n\tname = tm\n[patch \"%s\"]\n\tupstream = %s\n\tsubject = tm: stop only the timers that were set up\n\tauthor = A U Thor <author@example.com>\n" \
+		"$(cat series-tm/series)" "$(git -C up-tm rev-parse HEAD)" >series-tm/series.conf &&
+	for s in missing fixed; do
+		git init -q tree-tm-$s && (
+			cd tree-tm-$s && cp ../tree-good/Makefile . &&
+			if [ $s = fixed ]; then write_timers old fixed; else write_timers old; fi &&
+			git add -A && git commit -q -m "Import linux v5.10" && git tag v5.10
+		) &&
+		printf "[tree \"tm-%s\"]\n\tpath = tree-tm-%s\n\tref = HEAD\n\tbase = v5.10\n" $s $s >conf-tm-$s || return 1
+	done &&
+	! git -C tree-tm-missing apply --check ../series-tm/0001-*.patch 2>/dev/null
+'
+
+test_expect_success 'status: the verdict once the tree is lifted by a bridge (missing, fixed)' '
+	run_ltsport status --config conf-tm-missing --series series-tm --json &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".[0].verdict" out)" = missing &&
+	jq -r ".[0].evidence" out | grep -q "once lifted by the bridge timer_delete -D lift (timer_delete_sync() and timer_delete() (6.2) from del_timer_sync() and del_timer())" &&
+	run_ltsport status --config conf-tm-fixed --series series-tm --json &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".[0].verdict" out)" = fixed &&
+	jq -r ".[0].evidence" out | grep -q "once lifted by the bridge timer_delete"
+'
+
+test_expect_success 'port: bridged, upstream lines as upstream wrote them, the tree calls as the tree does' '
+	run_ltsport port --config conf-tm-missing --series series-tm &&
+	cat out err && test "$(cat rc)" = 0 &&
+	test "$(jq -r ".patches[0].rung" backports/tm/tm-missing/port.json)" = bridged &&
+	git -C tree-tm-missing show ltsport/tm/tm-missing:drivers/tm/tm.c >got-tm &&
+	(write_timers old fixed && mv drivers/tm/tm.c want-tm) &&
+	test_cmp_files want-tm got-tm
+'
+
 test_expect_success 'bridges are data: a rule header with a bad bridge line is refused with its place' '
 	mkdir api && cp "$TOP"/cocci/api/*.cocci api/ &&
 	printf "// Bridge: lift=up lower=down needs=x era=y\nvirtual up\n" >api/zz_bad.cocci &&

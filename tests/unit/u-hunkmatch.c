@@ -372,6 +372,165 @@ static void test_ladder_already_there(void **state)
 	free(dir);
 }
 
+/* add_range() of the tree is what upstream has since renamed add_range_ctx(). */
+static const char add_range_ctx_diff[] =
+	"diff --git a/f.c b/f.c\n"
+	"--- a/f.c\n"
+	"+++ b/f.c\n"
+	"@@ -3,4 +3,4 @@ int add_range_ctx(int x)\n"
+	" \tint r = x;\n"
+	"\x20\n"
+	"-\tr += 1;\n"
+	"+\tr += 2;\n"
+	" \treturn r;\n";
+
+static void test_renamed_function(void **state)
+{
+	static const char only_bar[] =
+		"int add_range(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n";
+	static const char both[] =
+		"int add_range(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n"
+		"int add_range_ctx(int x)\n{\n\treturn x;\n}\n";
+	static const char two_copies[] =
+		"int add_range(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n"
+		"int add_range2(int x)\n{\n\tint r = x;\n\n\tr += 1;\n\treturn r;\n}\n";
+	struct hm_patch hp;
+	struct hm_hunk *h = first_hunk(&hp, add_range_ctx_diff);
+	struct hm_text t;
+	struct hm_where w;
+	struct sbuf sb = {0};
+	char *why = NULL;
+
+	(void)state;
+	hm_text_init(&t, only_bar, strlen(only_bar));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, 2, &w, &why), 0);
+	assert_string_equal(w.renamed, "add_range");
+	assert_int_equal(w.fuzz, 0);
+	hm_where_note(&sb, 1, &w);
+	assert_string_equal(sb.buf, "hunk #1 at 3 in add_range(), the file having no function by upstream's name");
+	sbuf_release(&sb);
+	hm_text_release(&t);
+
+	/* upstream's name is in the file: the other function is another one */
+	hm_text_init(&t, both, strlen(both));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, 2, &w, &why), 1);
+	assert_non_null(strstr(why, "would land in add_range(), upstream has it in add_range_ctx()"));
+	free(why);
+	hm_text_release(&t);
+
+	/* two places: no guessing */
+	hm_text_init(&t, two_copies, strlen(two_copies));
+	assert_int_equal(hm_locate(&t, h, HM_FORWARD, 3, 0, 2, &w, &why), 2);
+	assert_non_null(strstr(why, "refusing to guess"));
+	free(why);
+	hm_text_release(&t);
+	hm_patch_release(&hp);
+}
+
+/* The content check of a tree of one file: forward, reverse, neither. */
+static void check_one(const char *diff, const char *text, size_t *fw, size_t *rv, char **problems)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = make_temp_dir(tmp && *tmp ? tmp : "/tmp", "u-hunkmatch");
+	git_repository *repo = NULL;
+	struct hm_patch hp;
+	struct hm_state st;
+	git_tree *t;
+
+	assert_non_null(dir);
+	assert_int_equal(git_repository_init(&repo, dir, 1), 0);
+	assert_int_equal(hm_parse(&hp, diff, strlen(diff)), 0);
+	t = one_file_tree(repo, "f.c", text);
+	assert_int_equal(hm_check_tree(repo, t, &hp, HM_TREE, &st), 0);
+	*fw = st.forward;
+	*rv = st.reverse;
+	*problems = xstrdup(st.problems->len ? st.problems->buf : "");
+	hm_state_release(&st);
+	hm_patch_release(&hp);
+	git_tree_free(t);
+	git_repository_free(repo);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * A pure addition whose outer context drifted: found with fuzz while
+ * context is left on both sides (missing); not when the lines it adds are
+ * already next to it (the fix, placed a line off): never added twice.
+ */
+static void test_pure_addition_fuzz(void **state)
+{
+	static const char diff[] =
+		"diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n"
+		"@@ -3,6 +3,7 @@ int f(void)\n"
+		" \ta();\n \tb();\n \tc();\n+\tx();\n \td();\n \te();\n \tf();\n";
+	static const char drifted[] =
+		"int f(void)\n{\n\tA();\n\tb();\n\tc();\n\td();\n\te();\n\tF();\n}\n";
+	static const char placed_off[] =
+		"int f(void)\n{\n\tA();\n\tb();\n\tx();\n\tc();\n\td();\n\te();\n\tF();\n}\n";
+	size_t fw, rv;
+	char *problems;
+
+	(void)state;
+	check_one(diff, drifted, &fw, &rv, &problems);
+	assert_int_equal(fw, 1);
+	assert_int_equal(rv, 0);
+	free(problems);
+	check_one(diff, placed_off, &fw, &rv, &problems);
+	assert_int_equal(fw, 0);
+	assert_int_equal(rv, 0);
+	assert_non_null(strstr(problems, "already near line"));
+	free(problems);
+}
+
+/*
+ * A pure deletion whose last deleted line is its first context line again:
+ * its reverse image, with fuzz, is found at the end of the lines it deletes,
+ * which are still there. No evidence of "fixed" then: missing, not both.
+ */
+static void test_pure_deletion_fuzz(void **state)
+{
+	static const char diff[] =
+		"diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n"
+		"@@ -3,8 +3,6 @@ int f(void)\n"
+		" \ta();\n \tb();\n \tgoto out;\n-\tif (c)\n-\t\tgoto out;\n"
+		"\x20\n \td();\n \te();\n";
+	static const char missing[] =
+		"int f(void)\n{\n\ta();\n\tb();\n\tgoto out;\n\tif (c)\n\t\tgoto out;\n"
+		"\n\td();\n\te();\nout:\n\treturn 0;\n}\n";
+	size_t fw, rv;
+	char *problems;
+
+	(void)state;
+	check_one(diff, missing, &fw, &rv, &problems);
+	assert_int_equal(fw, 1);
+	assert_int_equal(rv, 0);
+	free(problems);
+}
+
+/* Hunk 1 renames foo() to __foo(); hunk 2, below it, names foo() as the old file did. */
+static void test_forward_below_renamed_function(void **state)
+{
+	static const char diff[] =
+		"diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n"
+		"@@ -1,4 +1,4 @@\n"
+		" static void\n-foo(int x)\n+__foo(int x)\n {\n \ta();\n"
+		"@@ -5,6 +5,11 @@ foo(int x)\n"
+		" \tb();\n \tc();\n }\n+\n+static void foo(int x)\n+{\n+\t__foo(x);\n+}\n"
+		"\x20\n static void\n baz(void)\n";
+	static const char text[] =
+		"static void\nfoo(int x)\n{\n\ta();\n\tb();\n\tc();\n}\n\nstatic void\nbaz(void)\n{\n}\n";
+	size_t fw, rv;
+	char *problems;
+
+	(void)state;
+	check_one(diff, text, &fw, &rv, &problems);
+	assert_string_equal(problems, "");
+	assert_int_equal(fw, 2);
+	assert_int_equal(rv, 0);
+	free(problems);
+}
+
 static void test_note_and_func_above(void **state)
 {
 	struct hm_where w = { .line = 3901, .offset = 12, .fuzz = 1 };
@@ -404,6 +563,10 @@ int main(void)
 		cmocka_unit_test(test_context_only_image_no_fuzz),
 		cmocka_unit_test(test_note_and_func_above),
 		cmocka_unit_test(test_ladder_already_there),
+		cmocka_unit_test(test_renamed_function),
+		cmocka_unit_test(test_pure_addition_fuzz),
+		cmocka_unit_test(test_forward_below_renamed_function),
+		cmocka_unit_test(test_pure_deletion_fuzz),
 	};
 
 	git_libgit2_init();

@@ -490,6 +490,94 @@ static int lower_all(git_repository *repo, git_tree *t, struct bridge **used, si
 }
 
 /*
+ * Each rule lifts once, by its first bridge that the diff needs, the
+ * tree's files allow and that changes something: *lifted (base when none
+ * did), the bridges in used[], their names, eras and the files changed.
+ */
+static int lift_all(git_repository *repo, git_tree *base, const char *diff, const char *files,
+		    struct bridge *all, size_t nr, struct bridge **used, size_t *nu,
+		    git_tree **lifted, struct sbuf *lifts, struct sbuf *eras,
+		    struct sbuf *lifted_files)
+{
+	const char *last_rule = NULL;
+	size_t i;
+
+	*nu = 0;
+	if (git_tree_dup(lifted, base) < 0)
+		return git_fail("bridged: a tree");
+	for (i = 0; i < nr; i++) {
+		git_tree *next = NULL;
+		char *changed = NULL;
+		int r;
+
+		if ((last_rule && !strcmp(last_rule, all[i].rule)) ||
+		    !diff_mentions(diff, all[i].needs) ||
+		    (all[i].tree && !tree_mentions(repo, *lifted, files, all[i].tree)) ||
+		    (all[i].unless && tree_mentions(repo, *lifted, files, all[i].unless)))
+			continue;
+		r = cocci_apply(repo, *lifted, all[i].rule, files, all[i].lift, &next, &changed);
+		if (r < 0 && r != -2)
+			return -1;
+		if (!r) {
+			git_tree_free(*lifted);
+			*lifted = next;
+			used[(*nu)++] = &all[i];
+			last_rule = all[i].rule;
+			sbuf_addf(lifts, "%s%s", lifts->len ? ", " : "", all[i].name);
+			sbuf_addf(eras, "%s%s", eras->len ? " and " : "", all[i].era);
+			add_names(lifted_files, changed);
+		}
+		free(changed);
+	}
+	return 0;
+}
+
+/*
+ * The verdict's view of a tree in an older era: its files that diff
+ * touches lifted to the newer forms. 0 with *out and *names (the bridges
+ * that changed something), 1 when none did, -1 on error.
+ */
+int bridge_lift(git_repository *repo, git_tree *base, const char *diff, git_tree **out,
+		char **names)
+{
+	struct bridge *all = NULL, **used = NULL;
+	struct sbuf lifts = {0}, eras = {0}, lifted_files = {0};
+	char *dir = NULL, *files = NULL;
+	size_t nr = 0, nu = 0;
+	int rc = 1;
+
+	*out = NULL;
+	*names = NULL;
+	files = diff ? c_files(repo, base, diff) : NULL;
+	if (!files)
+		return 1;
+	dir = bridge_dir();
+	rc = bridges_load(dir, &all, &nr);
+	if (!rc) {
+		used = xcalloc(nr + 1, sizeof(*used));
+		rc = lift_all(repo, base, diff, files, all, nr, used, &nu, out, &lifts, &eras,
+			      &lifted_files);
+	}
+	if (!rc && !nu)
+		rc = 1;
+	if (!rc)
+		*names = xprintf("%s (%s)", lifts.buf, eras.buf);
+	if (rc) {
+		git_tree_free(*out);
+		*out = NULL;
+	}
+	sbuf_release(&lifts);
+	sbuf_release(&eras);
+	sbuf_release(&lifted_files);
+	bridges_release(all, nr);
+	free(all);
+	free(used);
+	free(files);
+	free(dir);
+	return rc;
+}
+
+/*
  * The rung: 0 with *out and *note; 1 when no bridge helps, with *why
  * when some bridge lifted the files (NULL when none applied); -1 on error.
  */
@@ -499,7 +587,7 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 	struct bridge *all = NULL, **used = NULL;
 	struct sbuf sb = {0}, lifts = {0}, eras = {0}, lifted_files = {0};
 	git_tree *lifted = NULL, *rt = NULL, *applied = NULL, *low = NULL;
-	char *dir = NULL, *files = NULL, *last_rule = NULL;
+	char *dir = NULL, *files = NULL;
 	size_t nr = 0, nu = 0, i;
 	int rc = 1;
 
@@ -518,35 +606,9 @@ int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 	}
 	used = xcalloc(nr + 1, sizeof(*used));
 	rc = -1;
-	if (git_tree_dup(&lifted, base) < 0) {
-		git_fail("bridged: a tree");
+	if (lift_all(repo, base, p->diff, files, all, nr, used, &nu, &lifted, &lifts, &eras,
+		     &lifted_files) < 0)
 		goto out;
-	}
-	/* Each rule lifts once, by its first bridge that changes something. */
-	for (i = 0; i < nr; i++) {
-		git_tree *next = NULL;
-		char *changed = NULL;
-		int r;
-
-		if ((last_rule && !strcmp(last_rule, all[i].rule)) ||
-		    !diff_mentions(p->diff, all[i].needs) ||
-		    (all[i].tree && !tree_mentions(repo, lifted, files, all[i].tree)) ||
-		    (all[i].unless && tree_mentions(repo, lifted, files, all[i].unless)))
-			continue;
-		r = cocci_apply(repo, lifted, all[i].rule, files, all[i].lift, &next, &changed);
-		if (r < 0 && r != -2)
-			goto out;
-		if (!r) {
-			git_tree_free(lifted);
-			lifted = next;
-			used[nu++] = &all[i];
-			last_rule = all[i].rule;
-			sbuf_addf(&lifts, "%s%s", lifts.len ? ", " : "", all[i].name);
-			sbuf_addf(&eras, "%s%s", eras.len ? " and " : "", all[i].era);
-			add_names(&lifted_files, changed);
-		}
-		free(changed);
-	}
 	/* No bridge lifted anything: the rung does not apply, and says nothing. */
 	rc = 1;
 	if (!nu)

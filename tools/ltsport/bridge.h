@@ -23,6 +23,8 @@ void bridges_release(struct bridge *b, size_t nr);
 char *bridge_dir(void);
 int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 git_tree **out, char **note, char **why);
+int bridge_lift(git_repository *repo, git_tree *base, const char *diff, git_tree **out,
+		char **names);
 int bridge_graft_comments(git_repository *repo, git_tree *result, const char *diff,
 			  git_tree **out, int *grafted);
 

@@ -111,6 +111,7 @@ static void collect_added(struct hm_file *f)
 	size_t k, j;
 
 	for (k = 0; k < f->nr; k++) {
+		f->hunks[k].nadded_before = f->nadded;
 		for (j = 0; j < f->hunks[k].nr; j++) {
 			const struct hm_line *l = &f->hunks[k].lines[j];
 			char *name;
@@ -354,16 +355,6 @@ static size_t side_lines(const struct hm_hunk *h, int dir)
 	return nr;
 }
 
-/*
- * The fuzz a content check may use: an image of context only (a pure
- * addition forward, a pure deletion in reverse) is found in both states
- * once context is dropped, so none for it.
- */
-int hm_check_fuzz(const struct hm_hunk *h, int dir, int max_fuzz)
-{
-	return side_lines(h, dir) ? max_fuzz : 0;
-}
-
 static void context_ends(const struct hm_hunk *h, size_t *lead, size_t *trail)
 {
 	size_t i;
@@ -376,6 +367,70 @@ static void context_ends(const struct hm_hunk *h, size_t *lead, size_t *trail)
 	*trail = i;
 	if (*lead == h->nr)
 		*trail = 0;
+}
+
+/*
+ * The fuzz a content check may use. An image of context only (a pure
+ * addition forward, a pure deletion in reverse) tells the states apart only
+ * while context is left on both sides of the change: dropping the last line
+ * of one side makes it match the other state too. So for it, fuzz only up
+ * to one line short of the shorter side, none when a side has no context.
+ */
+int hm_check_fuzz(const struct hm_hunk *h, int dir, int max_fuzz)
+{
+	size_t lead, trail, keep;
+
+	if (side_lines(h, dir))
+		return max_fuzz;
+	context_ends(h, &lead, &trail);
+	if (!lead || !trail)
+		return 0;
+	keep = (lead < trail ? lead : trail) - 1;
+	return keep < (size_t)max_fuzz ? (int)keep : max_fuzz;
+}
+
+static int blank(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return !n;
+}
+
+/*
+ * An image of context only found only with fuzz: is a block of the other
+ * side's lines near there (a pure addition forward whose added lines are
+ * already there a line or two off; in reverse, a pure deletion whose
+ * lines are still there)? Then the match is no evidence of either state.
+ */
+static int other_side_nearby(const struct hm_text *t, const struct hm_hunk *h, int dir,
+			     const struct hm_where *w)
+{
+	char origin = dir == HM_FORWARD ? '+' : '-';
+	size_t lo = w->start > h->nr ? w->start - h->nr : 0;
+	size_t hi = w->start + w->span + h->nr, i = 0;
+	const struct hm_line **blk = xcalloc(h->nr + 1, sizeof(*blk));
+	int found = 0;
+
+	while (i < h->nr && !found) {
+		size_t nr = 0, at, k, real = 0;
+
+		for (; i < h->nr && h->lines[i].origin != origin; i++)
+			;
+		for (; i < h->nr && h->lines[i].origin == origin; i++) {
+			blk[nr++] = &h->lines[i];
+			real += !blank(h->lines[i].s, h->lines[i].n);
+		}
+		if (!real)
+			continue;
+		for (at = lo; !found && at + nr <= t->nr && at <= hi; at++) {
+			for (k = 0; k < nr; k++)
+				if (!line_eq(t->s[at + k], t->n[at + k], blk[k]->s, blk[k]->n, 1))
+					break;
+			found = k == nr;
+		}
+	}
+	free(blk);
+	return found;
 }
 
 /* The image without top and bottom context lines: pointers into h. */
@@ -414,17 +469,49 @@ static int same_name(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* fn is where h may sit: its header's function, or in reverse one the patch adds. */
+/*
+ * fn is where h may sit: its header's function, or one the patch adds: in
+ * reverse any, forward one a hunk above it added (the hunks apply in
+ * order, and the header names the function as the old file had it).
+ */
 static int func_ok(const struct hm_hunk *h, int dir, const char *fn)
 {
-	size_t i;
+	size_t i, nr = dir == HM_REVERSE ? h->nadded : h->nadded_before;
 
 	if (!h->func || same_name(fn, h->func))
 		return 1;
-	for (i = 0; dir == HM_REVERSE && fn && i < h->nadded; i++)
+	for (i = 0; fn && i < nr; i++)
 		if (!strcmp(fn, h->added[i]))
 			return 1;
 	return 0;
+}
+
+/* One name inside the other (foo, foo_ctx, __foo), the shorter not too short to mean it. */
+static int related_names(const char *a, const char *b)
+{
+	size_t an = strlen(a), bn = strlen(b);
+
+	if (an > bn)
+		return related_names(b, a);
+	return an >= 4 && an < bn && strstr(b, a);
+}
+
+/* Some line of t declares the function name (as git finds function lines). */
+static int text_has_func(const struct hm_text *t, const char *name)
+{
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; i < t->nr && !hit; i++) {
+		char *fn;
+
+		if (!is_func_line(t->s[i], t->n[i]))
+			continue;
+		fn = hm_func_name(t->s[i], t->n[i]);
+		hit = fn && !strcmp(fn, name);
+		free(fn);
+	}
+	return hit;
 }
 
 /*
@@ -432,7 +519,7 @@ static int func_ok(const struct hm_hunk *h, int dir, const char *fn)
  * 1 none, 2 ambiguous (*why).
  */
 static int locate_level(const struct hm_text *t, const struct hm_hunk *h, int dir, long expect,
-			size_t from, size_t top, size_t bottom, int ws,
+			size_t from, size_t top, size_t bottom, int ws, int anyfunc,
 			const struct hm_line **img, struct hm_where *w, char **why,
 			char **elsewhere)
 {
@@ -450,7 +537,13 @@ static int locate_level(const struct hm_text *t, const struct hm_hunk *h, int di
 		if (!match_at(t, at, img, nr, ws))
 			continue;
 		fn = text_func_above(t, first < 1 ? 0 : (size_t)first - 1);
-		if (!func_ok(h, dir, fn)) {
+		if (anyfunc && found) {
+			free(fn);
+			found++;
+			tie = 1;
+			continue;
+		}
+		if (!anyfunc && !func_ok(h, dir, fn)) {
 			if (!*elsewhere && fn)
 				*elsewhere = fn;
 			else
@@ -477,6 +570,12 @@ static int locate_level(const struct hm_text *t, const struct hm_hunk *h, int di
 		free(best_func);
 		return 1;
 	}
+	if (anyfunc && tie) {
+		*why = xprintf("matches %zu places under other functions' names (the file has no %s()), refusing to guess",
+			       found, h->func);
+		free(best_func);
+		return 2;
+	}
 	if (tie || split) {
 		*why = xprintf("matches %zu places%s (%s), refusing to guess",
 			       found, ws ? " ignoring whitespace" : "",
@@ -485,6 +584,8 @@ static int locate_level(const struct hm_text *t, const struct hm_hunk *h, int di
 		free(best_func);
 		return 2;
 	}
+	if (anyfunc && best_func)
+		snprintf(w->renamed, sizeof(w->renamed), "%s", best_func);
 	free(best_func);
 	w->start = best;
 	w->span = nr;
@@ -517,8 +618,23 @@ int hm_locate(const struct hm_text *t, const struct hm_hunk *h, int dir, long ex
 		if (f && top + bottom < f)
 			break;	/* no more context to drop */
 		for (ws = 0; rc == 1 && ws <= 1; ws++)
-			rc = locate_level(t, h, dir, expect, from, top, bottom, ws, img, w, why,
+			rc = locate_level(t, h, dir, expect, from, top, bottom, ws, 0, img, w, why,
 					  &elsewhere);
+	}
+	/*
+	 * Found only under another function's name that is upstream's with
+	 * a prefix or suffix more or less, and the file has no function by
+	 * upstream's name: renamed since (foo() became foo_ctx() upstream).
+	 * The one exact place in the file counts, as git apply would take
+	 * it; two such places, any fuzz, or an unrelated name do not.
+	 */
+	if (rc == 1 && elsewhere && related_names(elsewhere, h->func) &&
+	    !text_has_func(t, h->func)) {
+		rc = locate_level(t, h, dir, expect, 0, 0, 0, 0, 1, img, w, why, &elsewhere);
+		if (!rc && w->start < from) {
+			memset(w, 0, sizeof(*w));
+			rc = 1;
+		}
 	}
 	free(img);
 	if (rc == 1 && elsewhere)
@@ -589,6 +705,8 @@ void hm_where_note(struct sbuf *sb, int nr, const struct hm_where *w)
 	}
 	if (paren)
 		sbuf_adds(sb, ")");
+	if (*w->renamed)
+		sbuf_addf(sb, " in %s(), the file having no function by upstream's name", w->renamed);
 }
 
 /* Trees. */
@@ -708,10 +826,16 @@ static size_t forward_hunks(const struct hm_file *f, struct hm_text *t, int max_
 		struct hm_where w;
 		char *why = NULL;
 		size_t post = 0, i;
-
 		int fuzz = check ? hm_check_fuzz(h, HM_FORWARD, max_fuzz) : max_fuzz;
+		int rc = hm_locate(t, h, HM_FORWARD, h->new_start + delta, from, fuzz, &w, &why);
 
-		if (!hm_locate(t, h, HM_FORWARD, h->new_start + delta, from, fuzz, &w, &why)) {
+		if (!rc && check && w.fuzz && !side_lines(h, HM_FORWARD) &&
+		    other_side_nearby(t, h, HM_FORWARD, &w)) {
+			why = xprintf("(%s): matches only with fuzz %d, and lines it adds are already near line %ld: refusing to add them twice",
+				      h->header, w.fuzz, w.line);
+			rc = 1;
+		}
+		if (!rc) {
 			hm_apply_at(t, h, HM_FORWARD, &w);
 			for (i = 0; i < h->nr; i++)
 				post += on_side(h->lines[i].origin, HM_REVERSE);
@@ -748,7 +872,9 @@ static size_t reverse_hunks(const struct hm_file *f, const struct hm_text *t, in
 		char *why = NULL;
 
 		if (!hm_locate(t, h, HM_REVERSE, h->new_start + delta, from,
-			       hm_check_fuzz(h, HM_REVERSE, max_fuzz), &w, &why)) {
+			       hm_check_fuzz(h, HM_REVERSE, max_fuzz), &w, &why) &&
+		    !(w.fuzz && !side_lines(h, HM_REVERSE) &&
+		      other_side_nearby(t, h, HM_REVERSE, &w))) {
 			from = w.start + w.span;
 			delta += w.offset;
 			ok[k] = 1;

@@ -31,6 +31,7 @@ struct hm_hunk {
 	size_t nr;
 	char **added;		/* functions the file's '+' lines declare (the file's) */
 	size_t nadded;
+	size_t nadded_before;	/* of them, those the hunks above this one declare */
 };
 
 struct hm_file {
@@ -63,6 +64,7 @@ struct hm_where {
 	int fuzz;		/* outer context lines dropped, on either end */
 	int top, bottom;	/* of them at the top and at the bottom */
 	size_t start, span;	/* 0-based matched lines */
+	char renamed[128];	/* the function it is in, when the file has none by the header's name */
 };
 
 enum { HM_FORWARD = 0, HM_REVERSE = 1 };

@@ -21,6 +21,7 @@
 #include "kversion.h"
 #include "tristate.h"
 #include "hunkmatch.h"
+#include "bridge.h"
 #include "verdict.h"
 
 #define MIN_MARKER_ID 12
@@ -365,6 +366,35 @@ static enum content anchored_content(struct tree_state *ts, struct series_patch 
 	return c;
 }
 
+/*
+ * A tree of an older API era: its touched files lifted by the cocci/api
+ * bridges (a rename that keeps the meaning), then located again. The
+ * lifted tree is a carrier: its forward result is not the tree's, so it
+ * is not kept for the later patches.
+ */
+static enum content bridged_content(struct tree_state *ts, struct series_patch *p,
+				    git_tree *cur, struct patch_verdict *pv, char **ev)
+{
+	git_tree *lifted = NULL;
+	char *names = NULL, *lev = NULL;
+	enum content c;
+
+	if (bridge_lift(ts->repo, cur, p->diff, &lifted, &names))
+		return C_NEITHER;
+	progress("%s: content once lifted by %s", ts->conf->name, names);
+	c = anchored_content(ts, p, lifted, pv, &lev);
+	git_tree_free(pv->applied);
+	pv->applied = NULL;
+	if (c != C_NEITHER) {
+		free(*ev);
+		*ev = xprintf("%s, once lifted by the bridge %s", lev, names);
+	}
+	free(lev);
+	free(names);
+	git_tree_free(lifted);
+	return c;
+}
+
 static enum content content_check(struct tree_state *ts, struct series_patch *p,
 				  git_tree *cur, struct patch_verdict *pv, char **ev)
 {
@@ -392,6 +422,8 @@ static enum content content_check(struct tree_state *ts, struct series_patch *p,
 		return C_APPLIES;
 	}
 	c = anchored_content(ts, p, cur, pv, ev);
+	if (c == C_NEITHER)
+		c = bridged_content(ts, p, cur, pv, ev);
 	if (c != C_NEITHER)
 		return c;
 	if (p->cocci && path_exists(p->cocci)) {
