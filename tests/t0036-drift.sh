@@ -180,4 +180,32 @@ test_expect_success 'port --assume takes only missing' '
 	test_cmp_files port.before backports/drift/drift/port.json
 '
 
+test_expect_success 'a file the tree has under another name: found by content, named in the note' '
+	mkdir teamsrc && mkdir teamsrc/drv &&
+	printf "int team_port_add(struct team *team)\n{\n\tint err = team_port_enter(team);\n\n\tif (err)\n\t\treturn err;\n\tteam_port_count_inc(team);\n\treturn team_port_notify(team);\n}\n" >teamsrc/drv/team.c &&
+	import teamup teamsrc && (cd teamup && git mv drv/team.c drv/team_core.c &&
+	 git commit -q -m "team: rename team.c to team_core.c" &&
+	 sed -i "s/^\tteam_port_count_inc(team);$/&\n\tteam_port_sync(team);/" drv/team_core.c &&
+	 git commit -q -am "team: sync the port" && git show --format= HEAD >../team.diff) &&
+	grep -q "^+++ b/drv/team_core.c$" team.diff &&
+	series team team.diff && sed -i "s/name = drift/name = team/" team/series.conf &&
+	import teamtree teamsrc &&
+	cat >stable_trees.conf <<-EOF &&
+	[tree "teamtree"]
+		path = teamtree
+		ref = HEAD
+	EOF
+	"$LTSPORT" status --series team --json >status.json &&
+	test "$(verdict teamtree)" = missing &&
+	jq -r ".[].evidence" status.json | grep -q "drv/team_core.c is drv/team.c here (found by content" &&
+	run_ltsport port --series team &&
+	cat out err && test "$(cat rc)" = 0 &&
+	git -C teamtree cat-file blob ltsport/team/teamtree:drv/team.c >got &&
+	grep -q "^	team_port_sync(team);$" got &&
+	test -z "$(git -C teamtree ls-tree ltsport/team/teamtree drv/team_core.c)" &&
+	sed -n "/^\[ ltsport: /,/ \]$/p" backports/team/teamtree/0001-mm-fix-bar.patch | tr "\n" " " | tr -s " " >note &&
+	grep -q "drv/team_core.c is drv/team.c here (found by content" note &&
+	grep -q "^+++ b/drv/team.c" backports/team/teamtree/0001-mm-fix-bar.patch
+'
+
 test_done

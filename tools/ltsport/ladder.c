@@ -28,6 +28,7 @@
 #include "cocci.h"
 #include "hunkmatch.h"
 #include "bridge.h"
+#include "pathfind.h"
 #include "ladder.h"
 #include "threeway.h"
 #include "rungbuild.h"
@@ -349,8 +350,60 @@ static int rung_checked(git_repository *repo, git_tree *base, struct series_patc
  * the patch is bad input: a path out of the tree or through a symlink
  * (a->failure is the whole error line), -1 on error.
  */
+static int ladder_rungs(git_repository *repo, git_tree *base, struct series_patch *p,
+			const struct ladder_opts *o, struct adaptation *a);
+
+/* The failure says which file it was tried on. */
+static void note_moved_failure(struct adaptation *a, const char *moved)
+{
+	char *failure = xprintf("%s; %s", moved, a->failure);
+
+	free(a->failure);
+	a->failure = failure;
+}
+
+/* "ltsport: <what the rung did>" becomes "ltsport: <moved>; <what the rung did>". */
+static void note_moved(struct adaptation *a, const char *moved)
+{
+	const char *rest = a->note && starts_with(a->note, "ltsport: ") ? a->note + 9 : a->note;
+	char *note = xprintf("ltsport: %s%s%s", moved, rest ? "; " : "", rest ? rest : "");
+
+	free(a->note);
+	a->note = note;
+}
+
+/*
+ * The ladder, on the patch as upstream wrote it, or with the paths of the
+ * files the tree has under another name (pathfind.c) rewritten first, the
+ * note saying so.
+ */
 int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 const struct ladder_opts *o, struct adaptation *a)
+{
+	struct series_patch moved;
+	char *diff = NULL, *note = NULL;
+	int rc;
+
+	if (p->diff && diff_find_moved(repo, base, p->diff, strlen(p->diff), &diff, &note) < 0)
+		git_error_clear();
+	if (!diff) {
+		free(note);
+		return ladder_rungs(repo, base, p, o, a);
+	}
+	moved = *p;
+	moved.diff = diff;
+	rc = ladder_rungs(repo, base, &moved, o, a);
+	if (!rc)
+		note_moved(a, note);
+	else if (a->failure)
+		note_moved_failure(a, note);
+	free(diff);
+	free(note);
+	return rc;
+}
+
+static int ladder_rungs(git_repository *repo, git_tree *base, struct series_patch *p,
+			const struct ladder_opts *o, struct adaptation *a)
 {
 	struct sbuf why = {0};
 	int rc;

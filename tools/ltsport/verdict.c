@@ -22,6 +22,7 @@
 #include "tristate.h"
 #include "hunkmatch.h"
 #include "bridge.h"
+#include "pathfind.h"
 #include "verdict.h"
 
 #define MIN_MARKER_ID 12
@@ -395,8 +396,40 @@ static enum content bridged_content(struct tree_state *ts, struct series_patch *
 	return c;
 }
 
+static enum content content_as_written(struct tree_state *ts, struct series_patch *p,
+					git_tree *cur, struct patch_verdict *pv, char **ev);
+
+/*
+ * The content evidence, on the patch as upstream wrote it or, when the
+ * tree has some of its files under other names (pathfind.c), with those
+ * paths rewritten, the evidence saying so.
+ */
 static enum content content_check(struct tree_state *ts, struct series_patch *p,
 				  git_tree *cur, struct patch_verdict *pv, char **ev)
+{
+	struct series_patch moved;
+	char *diff = NULL, *note = NULL, *e;
+	enum content c;
+
+	if (p->diff && diff_find_moved(ts->repo, cur, p->diff, strlen(p->diff), &diff, &note) < 0)
+		git_error_clear();
+	if (!diff) {
+		free(note);
+		return content_as_written(ts, p, cur, pv, ev);
+	}
+	moved = *p;
+	moved.diff = diff;
+	c = content_as_written(ts, &moved, cur, pv, ev);
+	e = xprintf("%s; %s", note, *ev ? *ev : "");
+	free(*ev);
+	*ev = e;
+	free(diff);
+	free(note);
+	return c;
+}
+
+static enum content content_as_written(struct tree_state *ts, struct series_patch *p,
+					git_tree *cur, struct patch_verdict *pv, char **ev)
 {
 	struct apply_failure fail;
 	git_tree *out = NULL;
