@@ -208,4 +208,39 @@ test_expect_success 'a file the tree has under another name: found by content, n
 	grep -q "^+++ b/drv/team.c" backports/team/teamtree/0001-mm-fix-bar.patch
 '
 
+test_expect_success 'port --assume missing ports where the verdict is unknown, and the note says so' '
+	mkdir asrc && printf "int f(void)\n{\n\ta();\n\tb();\n\tc();\n\td();\n}\n" >asrc/f.c &&
+	import aup asrc && (cd aup && sed -i "s/^\tc();$/&\n\tx();/" f.c && git commit -q -am "add x" &&
+	 git show --format= HEAD >../add.diff) &&
+	series add add.diff && sed -i "s/name = drift/name = add/" add/series.conf &&
+	import atree asrc && (cd atree && sed -i "s/^\td();$/\tD();/" f.c && git commit -q -am "d is D") &&
+	cat >stable_trees.conf <<-EOF &&
+	[tree "atree"]
+		path = atree
+		ref = HEAD
+	EOF
+	"$LTSPORT" status --series add --json >status.json &&
+	test "$(verdict atree)" = unknown &&
+	run_ltsport port --series add &&
+	test "$(cat rc)" = 1 && grep -q "verdict unknown" err &&
+	test -z "$(git -C atree for-each-ref refs/heads/ltsport)" &&
+	run_ltsport port --series add --assume missing &&
+	cat out err && test "$(cat rc)" = 0 &&
+	git -C atree cat-file blob ltsport/add/atree:f.c >got &&
+	printf "int f(void)\n{\n\ta();\n\tb();\n\tc();\n\tx();\n\tD();\n}\n" >want && test_cmp_files want got &&
+	sed -n "/^\[ ltsport: /,/ \]$/p" backports/add/atree/0001-mm-fix-bar.patch | tr "\n" " " | tr -s " " >note &&
+	grep -q "verdict unknown here; ported on the maintainer.s --assume missing" note
+'
+
+test_expect_success 'port --assume missing never applies a fix that is already there' '
+	cat >stable_trees.conf <<-EOF &&
+	[tree "wsdel"]
+		path = wsdel
+		ref = HEAD
+	EOF
+	run_ltsport port --series del --assume missing &&
+	test "$(cat rc)" = 1 && grep -q "already there: every hunk.s postimage is in the tree" err &&
+	test -z "$(git -C wsdel for-each-ref refs/heads/ltsport)"
+'
+
 test_done
