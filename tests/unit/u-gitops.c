@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <git2.h>
 
 #include "util.h"
@@ -244,6 +246,73 @@ static void test_diff_check_paths(void **state)
 	git_tree_free(t);
 }
 
+/*
+ * checkout_to_dir from a baseline writes only what differs: a changed,
+ * a new (in a new directory), an executable and a link file; a deleted one
+ * goes; an unchanged one keeps its inode and mtime (make keeps its object).
+ */
+static void test_checkout_delta(void **state)
+{
+	struct fixture *fx = *state;
+	git_tree *a = make_tree(fx, "keep.c", F, "k\n", -1, "mod.c", F, "1\n", -1,
+				"gone.c", F, "g\n", -1, NULL);
+	git_tree *flat = make_tree(fx, "keep.c", F, "k\n", -1, "mod.c", F, "2\n", -1,
+				   "run.sh", GIT_FILEMODE_BLOB_EXECUTABLE, "#!/bin/sh\n", -1,
+				   "link", GIT_FILEMODE_LINK, "keep.c", -1, NULL);
+	struct tree_change ch = { "sub/dir/new.c", "n\n", 2, F };
+	char *dir = xprintf("%s/out", fx->dir), *p, *data = NULL;
+	struct stat before, after;
+	git_tree *b = NULL;
+	char target[16];
+	ssize_t n;
+
+	assert_int_equal(tree_with_changes(fx->repo, flat, &ch, 1, &b), 0);
+	assert_int_equal(mkdir_p(dir), 0);
+	assert_int_equal(checkout_to_dir(fx->repo, a, NULL, dir), 0);
+	p = xprintf("%s/keep.c", dir);
+	assert_int_equal(stat(p, &before), 0);
+	assert_int_equal(checkout_to_dir(fx->repo, b, a, dir), 0);
+	assert_int_equal(stat(p, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+	free(p);
+	p = xprintf("%s/mod.c", dir);
+	assert_int_equal(read_file(p, &data, NULL), 0);
+	assert_string_equal(data, "2\n");
+	free(data);
+	free(p);
+	p = xprintf("%s/sub/dir/new.c", dir);
+	assert_int_equal(read_file(p, &data, NULL), 0);
+	assert_string_equal(data, "n\n");
+	free(data);
+	free(p);
+	p = xprintf("%s/run.sh", dir);
+	assert_int_equal(stat(p, &after), 0);
+	assert_true(after.st_mode & S_IXUSR);
+	free(p);
+	p = xprintf("%s/link", dir);
+	n = readlink(p, target, sizeof(target) - 1);
+	assert_int_equal(n, 6);
+	target[n] = '\0';
+	assert_string_equal(target, "keep.c");
+	free(p);
+	p = xprintf("%s/gone.c", dir);
+	assert_false(path_exists(p));
+	free(p);
+	/* and back: the new ones go, the old ones come back */
+	assert_int_equal(checkout_to_dir(fx->repo, a, b, dir), 0);
+	p = xprintf("%s/gone.c", dir);
+	assert_true(path_exists(p));
+	free(p);
+	p = xprintf("%s/sub/dir/new.c", dir);
+	assert_false(path_exists(p));
+	free(p);
+	git_tree_free(a);
+	git_tree_free(flat);
+	git_tree_free(b);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_path_unsafe),
 		cmocka_unit_test(test_link_inside),
 		cmocka_unit_test_setup_teardown(test_diff_check_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkout_delta, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("gitops", tests, NULL, NULL);

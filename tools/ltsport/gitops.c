@@ -6,13 +6,17 @@
  * an index file or HEAD.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <git2.h>
 
 #include "util.h"
+#include "fsutil.h"
 #include "gitops.h"
 
 /* 0 on success, 1 when there is no repository at path, -1 on error. */
@@ -874,6 +878,99 @@ static int empty_tree(git_repository *repo, git_tree **out)
 	return ret;
 }
 
+/* One file of the tree written at dir/path afresh (a new inode, a new mtime). */
+static int write_entry(git_repository *repo, const git_diff_file *f, const char *dir)
+{
+	char *path = xprintf("%s/%s", dir, f->path), *tmp = xprintf("%s.ltsport-new", path);
+	char *slash = strrchr(path, '/');
+	git_blob *blob = NULL;
+	int ret = -1;
+
+	*slash = '\0';
+	if (mkdir_p(path) < 0)
+		goto out;
+	*slash = '/';
+	if (git_blob_lookup(&blob, repo, &f->id) < 0) {
+		git_fail(f->path);
+		goto out;
+	}
+	unlink(tmp);
+	if (f->mode == GIT_FILEMODE_LINK) {
+		char *target = xstrndup(git_blob_rawcontent(blob), git_blob_rawsize(blob));
+
+		ret = symlink(target, tmp);
+		free(target);
+	} else {
+		ret = write_file(tmp, git_blob_rawcontent(blob), git_blob_rawsize(blob));
+		if (!ret && f->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+			ret = chmod(tmp, 0755);
+	}
+	if (!ret)
+		ret = rm_rf(path);
+	if (!ret && rename(tmp, path) < 0)
+		ret = -1;
+	if (ret < 0)
+		error("%s: cannot write it: %s; check the disk and permissions", path,
+		      strerror(errno));
+out:
+	git_blob_free(blob);
+	free(tmp);
+	free(path);
+	return ret;
+}
+
+static int diff_to_dir(git_repository *repo, git_diff *diff, const char *dir)
+{
+	size_t i, n = git_diff_num_deltas(diff);
+
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *why = path_unsafe(d->new_file.path);
+
+		if (why || (d->old_file.path && path_unsafe(d->old_file.path))) {
+			error("%s: cannot write it: %s; check the tree", d->new_file.path,
+			      why ? why : path_unsafe(d->old_file.path));
+			return -1;
+		}
+		if (d->status == GIT_DELTA_DELETED) {
+			char *path = xprintf("%s/%s", dir, d->old_file.path);
+			int rc = rm_rf(path);
+
+			free(path);
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		if (d->new_file.mode == GIT_FILEMODE_COMMIT)
+			continue;	/* a submodule: nothing to write */
+		if (write_entry(repo, &d->new_file, dir) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * From baseline (what dir holds) to tree: the files that differ, found by
+ * a tree-to-tree diff, without looking at the other files in dir (a
+ * checkout would stat all of them: seconds for a kernel tree).
+ */
+static int checkout_delta(git_repository *repo, git_tree *tree, git_tree *baseline,
+			  const char *dir)
+{
+	git_diff_options opts;
+	git_diff *diff = NULL;
+	int ret;
+
+	if (git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION) < 0)
+		return git_fail("diff options");
+	opts.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (git_diff_tree_to_tree(&diff, repo, baseline, tree, &opts) < 0)
+		return git_fail(dir);
+	ret = diff_to_dir(repo, diff, dir);
+	git_diff_free(diff);
+	return ret;
+}
+
 /*
  * Write tree's files into dir, which is not the repo's worktree: its index
  * and HEAD stay as they are. With a baseline (what dir holds now) only the
@@ -886,14 +983,16 @@ int checkout_to_dir(git_repository *repo, git_tree *tree, git_tree *baseline,
 	git_tree *empty = NULL;
 	int ret = 0;
 
+	if (baseline)
+		return checkout_delta(repo, tree, baseline, dir);
 	if (git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION) < 0)
 		return git_fail("checkout options");
-	if (!baseline && empty_tree(repo, &empty) < 0)
+	if (empty_tree(repo, &empty) < 0)
 		return -1;
 	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX |
 				 GIT_CHECKOUT_DONT_WRITE_INDEX;
 	opts.target_directory = dir;
-	opts.baseline = baseline ? baseline : empty;
+	opts.baseline = empty;
 	if (git_checkout_tree(repo, (git_object *)tree, &opts) < 0)
 		ret = git_fail(dir);
 	git_tree_free(empty);
