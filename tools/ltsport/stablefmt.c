@@ -350,6 +350,26 @@ char *stable_msgid(const char *key, size_t n, const char *email)
 	return id;
 }
 
+static int ascii_only(const char *s)
+{
+	while (*s && (unsigned char)*s < 0x80)
+		s++;
+	return !*s;
+}
+
+/* The header block (up to the first empty line) has a field of that name. */
+static int has_header(const char *h, const char *name)
+{
+	const char *line, *end;
+
+	for (line = h; *line && *line != '\n'; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (!strncasecmp(line, name, strlen(name)))
+			return 1;
+	}
+	return 0;
+}
+
 char *stable_mail_headers(const char *mail, const char *msgid, const char *in_reply_to,
 			  const char *references, const char *recipients)
 {
@@ -381,6 +401,9 @@ char *stable_mail_headers(const char *mail, const char *msgid, const char *in_re
 	sbuf_add(&sb, first, after - first);
 	if (recipients)
 		sbuf_adds(&sb, recipients);
+	if (!ascii_only(mail) && !has_header(first, "Content-Type:"))
+		sbuf_adds(&sb, "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+			  "Content-Transfer-Encoding: 8bit\n");
 	sbuf_adds(&sb, after);
 	return sbuf_detach(&sb);
 }

@@ -57,8 +57,9 @@ const char *stable_msgid_check(const char *arg, char **out);
 char *stable_msgid(const char *key, size_t n, const char *email);
 /*
  * The mail with its thread headers (any may be NULL) after the "From <id>"
- * line, as format-patch --thread puts them, and the recipients after the
- * Subject:. The rest is kept byte for byte.
+ * line, as format-patch --thread puts them, the recipients after the
+ * Subject:, and for an 8-bit mail without a Content-Type: the UTF-8 MIME
+ * headers format-patch would write. The rest is kept byte for byte.
  */
 char *stable_mail_headers(const char *mail, const char *msgid, const char *in_reply_to,
 			  const char *references, const char *recipients);
