@@ -98,7 +98,7 @@ test_expect_success 'the series applies with quilt push -a on a copy of the tree
 
 test_expect_success 'the series applies with git am on a copy of the tree' '
 	git clone -q imp amcopy && (cd amcopy &&
-	git am -q ../backports/test-race/5.0/0*.patch) &&
+	git am -q $(sed "s,^,../backports/test-race/5.0/," ../backports/test-race/5.0/series)) &&
 	git -C up show v5.2:mm/memory.c >expect && test_cmp_files expect amcopy/mm/memory.c &&
 	test "$(git -C amcopy log -1 --format=%s)" = "mm: avoid unconditional one-tick sleep when swapcache_prepare fails"
 '
@@ -185,7 +185,8 @@ test_expect_success 'without patch files, bodies come from the [mainline] repo' 
 	p=backports/test-race/5.0/0001-mm-swap-fix-race-when-skipping-swapcache.patch &&
 	grep -q "^commit $FIX1 upstream.$" $p &&
 	grep -q "^Signed-off-by: Kai Ruisong <kai@example.org>$" $p &&
-	git clone -q plain amplain && (cd amplain && git am -q ../backports/test-race/5.0/0*.patch) &&
+	git clone -q plain amplain && (cd amplain &&
+	 git am -q $(sed "s,^,../backports/test-race/5.0/," ../backports/test-race/5.0/series)) &&
 	git -C up show v5.2:mm/memory.c >expect && test_cmp_files expect amplain/mm/memory.c
 '
 

@@ -44,7 +44,7 @@ test_expect_success 'the note names the mainline commits, as git cherry-pick' '
 	m=backports/test-race/drift/$p1 &&
 	sed -n "/^\[ ltsport: applied by three-way/,/ \]$/p" $m | tr "\n" " " >mailnote &&
 	grep -q "three-way merge with mainline *$parent\.\.$fix *(as *git *cherry-pick)" mailnote &&
-	git clone -q drift amdrift && (cd amdrift && git am -q ../backports/test-race/drift/0*.patch)
+	git clone -q drift amdrift && (cd amdrift && git am -q ../backports/test-race/drift/000[1-9]-*.patch)
 '
 
 test_expect_success 'without the [mainline] clone the rung is not tried: relaxed' '

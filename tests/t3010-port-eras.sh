@@ -49,7 +49,7 @@ test_expect_success 'port: the semantic rung carries both patches to every era' 
 	cat out err && test "$(cat rc)" = 0 &&
 	for e in $ERAS; do
 		grep -q "^$e: ported 2 patches" out &&
-		test "$(cat backports/swap-race/$e/0*.patch | sed -n "/^\[ ltsport: rewritten/,/ \]$/p" |
+		test "$(cat backports/swap-race/$e/000[1-9]-*.patch | sed -n "/^\[ ltsport: rewritten/,/ \]$/p" |
 			tr "\n" " " | grep -o "rewritten for this tree (semantic): [^]]* adapted by *cocci/fixes/" |
 			wc -l)" = 2 &&
 		grep -q "^From: Kairui Song <kasong@tencent.com>$" backports/swap-race/$e/0001-*.patch &&

@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config libgit2-dev libjson-c-dev libgmime-3.0-dev git 
 coccinelle sparse patch bc flex bison libelf-dev libssl-dev cpio gcc-11
 busybox-static qemu-system-x86 linux-source-6.1 linux-source-6.12
 libcmocka-dev clang-14 libclang-rt-14-dev ccache python3-junitparser python3-jsonschema python3-yaml
-man-db groff-base"
+man-db groff-base git-email"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

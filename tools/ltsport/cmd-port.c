@@ -11,6 +11,7 @@
 #include "context.h"
 #include "results.h"
 #include "port.h"
+#include "stablefmt.h"
 #include "commands.h"
 
 static const char port_usage[] =
@@ -19,11 +20,15 @@ static const char port_usage[] =
 	"  --compile-check auto|yes|no  a rung's result counts only when the objects it\n"
 	"                     touches compile (auto: when ltsport build --quick prepared\n"
 	"                     the tree; yes: prepare it; no: never)\n"
+	"  --in-reply-to MSGID  thread the mails under that mail (the stable team's\n"
+	"                     FAILED mail): <id@host>, the brackets optional\n"
 	COMMON_USAGE;
 
 static int port_option(int c, const char *arg, void *data)
 {
 	struct port_opts *o = data;
+	const char *why;
+	char *id;
 
 	switch (c) {
 	case 'A':
@@ -38,6 +43,16 @@ static int port_option(int c, const char *arg, void *data)
 			error("port: --compile-check '%s': not auto, yes or no; use one of them", arg);
 			return -1;
 		}
+		return 0;
+	case 'I':
+		why = stable_msgid_check(arg, &id);
+		if (why) {
+			error("port: --in-reply-to '%s': %s; give the Message-ID of the mail to answer, <id@host>",
+			      arg, why);
+			return -2;
+		}
+		free((char *)o->in_reply_to);
+		o->in_reply_to = id;
 		return 0;
 	default:
 		return -1;
@@ -65,6 +80,8 @@ static void print_result(struct tree_ws *ws, const struct port_result *res)
 	}
 	printf("%s: ported %zu patch%s -> %s (branch %s)\n", ws->name, res->npatches,
 	       res->npatches == 1 ? "" : "es", ws->out, res->branch);
+	if (res->npatches >= 2)
+		printf("  %s  (not in series)\n", STABLE_COVER_FILE);
 	for (i = 0; i < res->npatches; i++)
 		printf("  %s  %.12s  %s\n", res->patches[i].file, res->patches[i].upstream,
 		       res->patches[i].rung);
@@ -75,6 +92,7 @@ int cmd_port(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "assume", required_argument, NULL, 'A' },
 		{ "compile-check", required_argument, NULL, 'C' },
+		{ "in-reply-to", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct port_opts o = { .compile = COMPILE_AUTO };
@@ -105,5 +123,6 @@ int cmd_port(int argc, char **argv)
 	ret = errors ? EXIT_ERROR : failed ? EXIT_VERDICT : EXIT_OK;
 out:
 	ctx_release(&ctx);
+	free((char *)o.in_reply_to);
 	return ret;
 }

@@ -97,8 +97,13 @@ int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *
 		}
 		if (rc)
 			continue;
-		if (c != 'h' && c != '?' && fn && !fn(c, optarg, data))
+		rc = c != 'h' && c != '?' && fn ? fn(c, optarg, data) : -1;
+		if (!rc)
 			continue;
+		if (rc == -2) {		/* a bad value, its error said: no usage */
+			ret = -1;
+			break;
+		}
 		fputs(usage, c == 'h' ? stdout : stderr);
 		ret = c == 'h' ? 1 : -1;
 	}

@@ -48,7 +48,10 @@ struct ctx {
 	"  --verbose          say what is being done on long steps\n" \
 	"  --quiet            no progress lines\n"
 
-/* A subcommand's own options: 0 when taken, -1 when not one of its own. */
+/*
+ * A subcommand's own options: 0 when taken, -1 when not one of its own,
+ * -2 when its value is bad and the error was said (no usage follows).
+ */
 typedef int (*cmd_option_fn)(int c, const char *arg, void *data);
 
 int ctx_parse_args(struct ctx *ctx, int argc, char **argv, const struct option *extra,

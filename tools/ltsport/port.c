@@ -39,6 +39,7 @@ struct tree_port {
 	size_t nr;
 	git_signature *signoff;
 	const struct port_opts *o;
+	char *cover;		/* 0000-cover-letter.patch, for two patches or more */
 };
 
 static void tree_port_release(struct tree_port *tp)
@@ -52,6 +53,7 @@ static void tree_port_release(struct tree_port *tp)
 		free(tp->items[i].mail);
 	}
 	free(tp->items);
+	free(tp->cover);
 	git_signature_free(tp->signoff);
 }
 
@@ -139,6 +141,125 @@ static int adapt_all(struct tree_port *tp, const struct ladder_opts *lo)
 	return 0;
 }
 
+/*
+ * What the Message-IDs are made of: the tree, its tip and each ported
+ * patch's upstream id and result, so a re-run on the same input gives the
+ * same ids and a port onto a new tip new ones.
+ */
+static int thread_key(struct tree_port *tp, char *key, size_t size)
+{
+	struct sbuf sb = {0};
+	git_oid oid;
+	size_t i;
+	int rc;
+
+	sbuf_addf(&sb, "%s %s\n", tp->ws->name, git_oid_tostr_s(git_commit_id(tp->ws->tip)));
+	for (i = 0; i < tp->nr; i++)
+		sbuf_addf(&sb, "%s %s\n", tp->items[i].p->upstream,
+			  git_oid_tostr_s(git_commit_tree_id(tp->items[i].commit)));
+	rc = git_odb_hash(&oid, sb.buf, sb.len, GIT_OBJECT_BLOB);
+	sbuf_release(&sb);
+	if (rc < 0)
+		return git_fail("hashing the Message-IDs");
+	git_oid_tostr(key, size, &oid);
+	return 0;
+}
+
+/* The upstream author and the people its trailers name. */
+static void add_ccs(struct stable_ccs *cc, struct ported *it)
+{
+	const git_signature *a = git_commit_author(it->commit);
+	char *who = xprintf("%s <%s>", a->name, a->email);
+
+	stable_cc_add(cc, who);
+	free(who);
+	if (it->p->msg)
+		stable_cc_add_trailers(cc, it->p->msg);
+}
+
+static void make_cover(struct tree_port *tp, const char *prefix)
+{
+	struct series *s = tp->ws->series;
+	struct stable_cover_item *items = xcalloc(s->nr, sizeof(*items));
+	struct stable_cover c = {
+		.tree = tp->ws->name, .series = tp->ws->series_name, .prefix = prefix,
+		.title = tp->items[0].p->subject, .from = tp->signoff, .total = tp->nr,
+		.items = items, .nitems = s->nr,
+	};
+	char tip[GIT_OID_HEXSZ + 1];
+	size_t k, j;
+
+	git_oid_tostr(tip, sizeof(tip), git_commit_id(tp->ws->tip));
+	c.tip = tip;
+	for (k = 0; k < s->nr; k++) {
+		enum verdict v = tp->ws->ts->pv[k].v;
+
+		items[k].subject = s->patches[k].subject;
+		items[k].upstream = s->patches[k].upstream;
+		items[k].verdict = verdict_name(v);
+		for (j = 0; j < tp->nr; j++) {
+			if (tp->items[j].p != &s->patches[k])
+				continue;
+			items[k].n = j + 1;
+			items[k].rung = tp->items[j].a.rung;
+			items[k].note = tp->items[j].a.note;
+			if (tp->items[j].assumed)
+				items[k].verdict = "unknown (--assume missing)";
+		}
+	}
+	tp->cover = stable_cover_letter(&c);
+	free(items);
+}
+
+/*
+ * The headers git send-email wants: To the stable list, Cc the authors,
+ * a Message-ID each; two patches or more thread under a cover letter,
+ * which (or the one patch) answers --in-reply-to.
+ */
+static int thread_mails(struct tree_port *tp, const char *prefix)
+{
+	const char *irt = tp->o ? tp->o->in_reply_to : NULL;
+	const char *email = tp->signoff->email;
+	struct stable_ccs all = {0};
+	char key[17], *cover_id = NULL, *refs = NULL, *rcpt, *mail;
+	size_t i;
+
+	if (thread_key(tp, key, sizeof(key)) < 0)
+		return -1;
+	if (tp->nr >= 2) {
+		cover_id = stable_msgid(key, 0, email);
+		refs = irt ? xprintf("%s %s", irt, cover_id) : xstrdup(cover_id);
+	}
+	for (i = 0; i < tp->nr; i++) {
+		struct ported *it = &tp->items[i];
+		struct stable_ccs cc = {0};
+		char *id = stable_msgid(key, i + 1, email);
+
+		add_ccs(&cc, it);
+		add_ccs(&all, it);
+		rcpt = stable_recipients(&cc, email);
+		mail = stable_mail_headers(it->mail, id, cover_id ? cover_id : irt,
+					   cover_id ? refs : irt, rcpt);
+		free(it->mail);
+		it->mail = mail;
+		free(rcpt);
+		free(id);
+		stable_cc_release(&cc);
+	}
+	if (cover_id) {
+		make_cover(tp, prefix);
+		rcpt = stable_recipients(&all, email);
+		mail = stable_mail_headers(tp->cover, cover_id, irt, irt, rcpt);
+		free(tp->cover);
+		tp->cover = mail;
+		free(rcpt);
+	}
+	stable_cc_release(&all);
+	free(cover_id);
+	free(refs);
+	return 0;
+}
+
 static int format_mails(struct tree_port *tp)
 {
 	char *prefix = stable_subject_prefix(tp->ws->name);
@@ -153,6 +274,8 @@ static int format_mails(struct tree_port *tp)
 		if (!ret)
 			stable_mail_date(&it->mail, git_commit_author(it->commit));
 	}
+	if (!ret)
+		ret = thread_mails(tp, prefix);
 	free(prefix);
 	return ret;
 }
@@ -260,6 +383,11 @@ static int write_into(struct tree_port *tp, const char *dir)
 		free(path);
 		sbuf_addf(&series, "%s\n", tp->items[i].file);
 	}
+	/* the cover letter is mailed, never applied: not in series */
+	path = path_join(dir, STABLE_COVER_FILE);
+	if (!ret && !tp->res->failure && tp->cover)
+		ret = write_file(path, tp->cover, strlen(tp->cover));
+	free(path);
 	path = path_join(dir, "series");
 	if (!ret && !tp->res->failure)
 		ret = write_file(path, series.buf, series.len);

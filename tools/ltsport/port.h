@@ -13,6 +13,7 @@ struct port_opts {
 	int assume_missing;	/* --assume missing: port patches whose verdict is unknown */
 	git_repository *mainline;	/* NULL: no three-way rung */
 	enum compile_check compile;	/* --compile-check */
+	const char *in_reply_to;	/* --in-reply-to, "<id@host>"; NULL: a new thread */
 };
 
 /*
