@@ -2,8 +2,8 @@
 /*
  * ltsport ci: the pipeline files of GitLab CI and GitHub Actions. A job per
  * tree on Debian 12: the packages (make deps), ltsport built, the tree
- * cloned from its upstream or imported from a tarball, the stages one by
- * one, then the KCIDB and JUnit reports and the records as artifacts; a
+ * cloned from its upstream or imported from a tarball, ltsport run for
+ * the tree, then the KCIDB and JUnit reports and the records as artifacts; a
  * last job needs them all and merges the records (report --merge).
  */
 #include <stdio.h>
@@ -232,21 +232,13 @@ static void fetch_lines(struct lines *l, const struct ci_tree *t)
 	free(path);
 }
 
-static const char *const stage_cmds[][2] = {
-	{ "status", NULL }, { "port", NULL }, { "check", NULL }, { "build", "--quick" },
-	{ "repro", NULL }, { "backtest", NULL }, { "report", NULL },
-};
-
+/* The tree's stages, as a maintainer runs them: ltsport run, its exit code the job's. */
 static void stage_lines(struct lines *l, const struct ci_pipeline *p, const struct ci_tree *t)
 {
-	size_t i;
+	char *c = tree_cmd(p, t, "run", NULL);
 
-	for (i = 0; i < ARRAY_SIZE(stage_cmds); i++) {
-		char *c = tree_cmd(p, t, stage_cmds[i][0], stage_cmds[i][1]);
-
-		add_line(l, "%s", c);
-		free(c);
-	}
+	add_line(l, "%s", c);
+	free(c);
 }
 
 static void report_lines(struct lines *l, const struct ci_pipeline *p, const struct ci_tree *t)
@@ -333,10 +325,10 @@ static void header(struct sbuf *sb, const struct ci_pipeline *p)
 {
 	sbuf_addf(sb, "# Made by ltsport ci --%s: a job per tree of the config, then \"merge\",\n"
 		  "# which merges their records into one matrix (ltsport report --merge).\n"
-		  "# Each tree job runs the stages one by one, as ltsport run does, so that\n"
-		  "# the job's log shows each stage as its own step.\n"
-		  "# A stage that exits non-zero ends its job (port's 1: a tree needs a\n"
-		  "# maintainer); the reports and the records are kept whatever happened.\n"
+		  "# Each tree job runs ltsport run for its tree: every stage, each skipped\n"
+		  "# while its records are up to date; its exit code is the job's (1: the\n"
+		  "# tree needs a maintainer, the reason in the matrix); the reports and the\n"
+		  "# records are kept whatever happened.\n"
 		  "# A tree without upstream is imported from the tarball its variable names\n"
 		  "# (LTSPORT_TARBALL_<TREE>). The clones are whole (status's history walk\n"
 		  "# stops at a shallow clone's edge with a missing object); give a local\n"
@@ -461,7 +453,6 @@ static void github_tree(struct sbuf *sb, const struct ci_pipeline *p, const stru
 	struct lines fetch = {0}, after = {0}, keep = {0};
 	char *id = ci_job_id(t->name), *name = xprintf("tree %s", t->name);
 	char *art = xprintf("tree-%s", t->name), *run;
-	size_t i;
 
 	fetch_lines(&fetch, t);
 	report_lines(&after, p, t);
@@ -472,11 +463,9 @@ static void github_tree(struct sbuf *sb, const struct ci_pipeline *p, const stru
 	run = joined(&fetch);
 	gh_run(sb, "get the tree", run, 0);
 	free(run);
-	for (i = 0; i < ARRAY_SIZE(stage_cmds); i++) {
-		run = tree_cmd(p, t, stage_cmds[i][0], stage_cmds[i][1]);
-		gh_run(sb, stage_cmds[i][0], run, 0);
-		free(run);
-	}
+	run = tree_cmd(p, t, "run", NULL);
+	gh_run(sb, "run", run, 0);
+	free(run);
 	run = joined(&after);
 	gh_run(sb, "kcidb and junit reports", run, 1);
 	free(run);
