@@ -57,7 +57,7 @@ test_expect_success 'port: the 6.1 backport of patch 2, nothing for 6.12' '
 	cat out err && test "$(cat rc)" = 0 &&
 	grep -q "^6.1: ported 1 patch " out && grep -q "^6.12: nothing to port (fixed)" out &&
 	p=$(ls backports/swap-race/6.1/0001-*.patch) &&
-	grep -q "^Subject: \[PATCH 6.1.y 1/1\] mm: avoid unconditional one-tick sleep when swapcache_prepare fails$" $p &&
+	grep -q "^Subject: \[PATCH 6.1.y\] mm: avoid unconditional one-tick sleep when swapcache_prepare fails$" $p &&
 	grep -q "^commit $FIX2 upstream.$" $p &&
 	grep -q "^+static DECLARE_WAIT_QUEUE_HEAD(swapcache_wq);$" $p &&
 	grep -q "^+				add_wait_queue(&swapcache_wq, &wait);$" $p &&

@@ -748,7 +748,8 @@ int email_for_commit(git_repository *repo, git_commit *c, size_t idx, size_t tot
 		return git_fail("email options");
 	opts.diff_opts.flags = GIT_DIFF_SHOW_BINARY;
 	opts.subject_prefix = prefix;
-	opts.flags = GIT_EMAIL_CREATE_ALWAYS_NUMBER;
+	/* "[PATCH 6.1.y 1/2]" in a series; one mail alone is "[PATCH 6.1.y]", as format-patch does */
+	opts.flags = total > 1 ? GIT_EMAIL_CREATE_ALWAYS_NUMBER : GIT_EMAIL_CREATE_DEFAULT;
 	if (commit_diff(repo, c, &diff) < 0)
 		goto out;
 	if (git_email_create_from_diff(&buf, diff, idx, total, git_commit_id(c),
