@@ -184,6 +184,18 @@ test_expect_success 'the record is decided again when the series or the tree cha
 	test "$(jq -r .tip $status_record)" = "$(git -C imp rev-parse HEAD)"
 '
 
+test_expect_success 'the record is decided again when a cocci/api bridge changes' '
+	mkdir api && cp "$TOP"/cocci/api/*.cocci api/ &&
+	LTSPORT_COCCI_API=$TRASH/api "$LTSPORT" status --series changed-series --tree imp --json >b1.json &&
+	jq ".patches[0].evidence = \"from the record\"" $status_record >rec.tmp &&
+	mv rec.tmp $status_record &&
+	LTSPORT_COCCI_API=$TRASH/api "$LTSPORT" status --series changed-series --tree imp --json >b2.json &&
+	test "$(jq -r ".[0].evidence" b2.json)" = "from the record" &&
+	echo "// a reader.s comment" >>api/timer_delete.cocci &&
+	LTSPORT_COCCI_API=$TRASH/api "$LTSPORT" status --series changed-series --tree imp --json >b3.json &&
+	test "$(jq -r ".[0].evidence" b3.json)" != "from the record"
+'
+
 test_expect_success 'a corrupt record is decided again, never taken' '
 	echo "{\\"schema\\":1," >$status_record &&
 	"$LTSPORT" status --series series-dir --tree imp --json >fifth.json &&

@@ -6,6 +6,7 @@
  * every error names the file and the key. A record that cannot be read is
  * corrupt, never "not run".
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "series.h"
 #include "verdict.h"
 #include "workspace.h"
+#include "bridge.h"
 #include "results.h"
 
 enum rf_type {
@@ -886,6 +888,34 @@ static void inputs_add_stat(struct inputs *in, const char *key, const char *path
 	free(v);
 }
 
+static int is_cocci(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 6 && !strcmp(d->d_name + n - 6, ".cocci");
+}
+
+/* The bridges' rules, by content: a new or changed bridge may change a verdict or a rung. */
+static void inputs_add_bridges(struct inputs *in)
+{
+	char *dir = bridge_dir();
+	struct dirent **names = NULL;
+	int n = dir ? scandir(dir, &names, is_cocci, alphasort) : -1, i;
+
+	if (n < 0)
+		inputs_add(in, "bridges", "absent");
+	for (i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]->d_name), *key = xprintf("bridge %s", names[i]->d_name);
+
+		inputs_add_file(in, key, path);
+		free(key);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+}
+
 /* The program on PATH, by size and time: a new spatch is another input. */
 static void inputs_add_program(struct inputs *in, const char *key, const char *prog)
 {
@@ -952,10 +982,12 @@ int stage_inputs(struct tree_ws *ws, enum stage_kind s, char out[INPUTS_HEXSZ + 
 		git_error_clear();
 		inputs_add_program(&in, "spatch", "spatch");
 		inputs_add_stat(&in, "ltsport", "/proc/self/exe");
+		inputs_add_bridges(&in);
 		add_series(&in, ws->series);
 		break;
 	case STAGE_PORT:
 	case STAGE_BACKTEST:
+		inputs_add_bridges(&in);
 		add_series(&in, ws->series);
 		break;
 	case STAGE_BUILD:
