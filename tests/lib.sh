@@ -111,3 +111,21 @@ linux_source_copy() {
 			chmod u+w "$lsc_dst/$f" || return 1
 	done
 }
+
+# real_tree VERSION DIR: Debian's linux-source-VERSION imported by
+# "$LTSPORT" trees import into build/trees/<size>-<mtime>/ (the import runs
+# for every caller, under a lock: the first one imports, the others see it
+# is already there), then hard-linked into DIR/VERSION for this test alone.
+# Git and ltsport replace the files they change (a new file, renamed), they
+# never write one in place, so the shared import stays as it was made; the
+# tests check the user's files are untouched (snapshot_user_state).
+real_tree() {
+	rt_tar=/usr/src/linux-source-$1.tar.xz
+	[ -f "$rt_tar" ] || { echo "real_tree: $rt_tar not found" >&2; return 1; }
+	rt_cache=$TOP/build/trees/$1-$(stat -c %s-%Y "$rt_tar")
+	mkdir -p "$rt_cache" "$2" && (
+		flock 9 || exit 1
+		"$LTSPORT" trees import "$rt_tar" --into "$rt_cache"
+	) 9>"$rt_cache.lock" &&
+	cp -al "$rt_cache/$1" "$2/$1"
+}
