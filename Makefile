@@ -92,9 +92,10 @@ fuzz: $(FUZZ_BIN)
 # The units, then one prove -j2 over every test and, again under ASan/UBSan,
 # those that run ltsport itself (the others exercise spatch rules, the
 # reproducer and our sources, not our C): build/check/asan/<test> runs
-# tests/<test> with LTSPORT=ltsport-asan. t4000's kernel builds run once,
-# in its ASan run; the plain run (build/check/nobuild/) keeps the import,
-# status, port and backtest. Each test has its own $TRASH; what tests share
+# tests/<test> with LTSPORT=ltsport-asan. The heavy work runs once, under
+# ASan: t3010 (spatch and gcc on every era, ~10 min of CPU a run) only
+# there, and t4000's kernel builds in its ASan run; its plain run
+# (build/check/nobuild/) keeps the import, status, port and backtest. Each test has its own $TRASH; what tests share
 # is made once, under a lock, in build/ (tests/lib.sh: linux_source, the
 # files tests read from Debian's tarballs; real_tree, the imported trees).
 # The longest go first (CHECK_FIRST, by the seconds prove --timer gave on
@@ -105,12 +106,12 @@ ASAN_TESTS = $(filter-out tests/t0090-style.sh,$(wildcard tests/t00*.sh)) \
 	tests/t3010-port-eras.sh tests/t4000-real-trees.sh tests/t6020-repro.sh
 ASAN_WRAP = $(ASAN_TESTS:tests/%=build/check/asan/%)
 NOBUILD_WRAP = build/check/nobuild/t4000-real-trees.sh
-CHECK_JOBS = $(filter-out tests/t4000-real-trees.sh,$(ALL_TESTS)) $(ASAN_WRAP) $(NOBUILD_WRAP)
-CHECK_FIRST = tests/t6030-repro-real.sh tests/t3000-cocci-eras.sh \
-	build/check/asan/t4000-real-trees.sh tests/t3010-port-eras.sh \
-	build/check/asan/t3010-port-eras.sh tests/t3020-cocci-api.sh tests/t3030-bridged.sh \
-	tests/t6010-instrument.sh $(NOBUILD_WRAP) tests/t0090-style.sh tests/t6020-repro.sh \
-	build/check/asan/t6020-repro.sh
+ASAN_ONLY = tests/t3010-port-eras.sh tests/t4000-real-trees.sh
+CHECK_JOBS = $(filter-out $(ASAN_ONLY),$(ALL_TESTS)) $(ASAN_WRAP) $(NOBUILD_WRAP)
+CHECK_FIRST = tests/t6030-repro-real.sh build/check/asan/t4000-real-trees.sh \
+	build/check/asan/t3010-port-eras.sh tests/t3000-cocci-eras.sh tests/t3020-cocci-api.sh \
+	tests/t3030-bridged.sh $(NOBUILD_WRAP) tests/t6010-instrument.sh tests/t0090-style.sh \
+	tests/t6020-repro.sh build/check/asan/t6020-repro.sh
 CHECK_ORDER = $(CHECK_FIRST) $(filter-out $(CHECK_FIRST),$(CHECK_JOBS))
 JOBS ?= 2
 
