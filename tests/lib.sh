@@ -118,7 +118,10 @@ linux_source_copy() {
 # is already there), then hard-linked into DIR/VERSION for this test alone.
 # Git and ltsport replace the files they change (a new file, renamed), they
 # never write one in place, so the shared import stays as it was made; the
-# tests check the user's files are untouched (snapshot_user_state).
+# tests check the user's files are untouched (snapshot_user_state). The
+# copy has symlinks of its own (git status in one test saw shared ones as
+# modified while other tests linked and unlinked them), ignores the ctime
+# the other copies' links change, and its index is refreshed for its files.
 real_tree() {
 	rt_tar=/usr/src/linux-source-$1.tar.xz
 	[ -f "$rt_tar" ] || { echo "real_tree: $rt_tar not found" >&2; return 1; }
@@ -127,5 +130,10 @@ real_tree() {
 		flock 9 || exit 1
 		"$LTSPORT" trees import "$rt_tar" --into "$rt_cache"
 	) 9>"$rt_cache.lock" &&
-	cp -al "$rt_cache/$1" "$2/$1"
+	cp -al "$rt_cache/$1" "$2/$1" &&
+	find "$2/$1" -path "$2/$1/.git" -prune -o -type l -exec sh -c '
+		for l; do t=$(readlink "$l") && rm "$l" && ln -s "$t" "$l" || exit 1; done
+	' sh {} + &&
+	git -C "$2/$1" config core.trustctime false &&
+	git -C "$2/$1" update-index -q --refresh
 }
