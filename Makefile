@@ -89,25 +89,51 @@ build/fuzz/%: tests/fuzz/%.c tests/fuzz/quiet.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 
 fuzz: $(FUZZ_BIN)
 
-# The units, then every test, then again under ASan/UBSan those that run
-# ltsport itself (the others exercise spatch rules and the reproducer, not
-# our C). Tests run two at a time, each in its own $TRASH, except those that
-# share a path under the checkout: t0090 fills build/checkpatch (t6000 reads
-# it), t4000 and t6030 import into and branch in trees/ (and are the heavy
-# ones). prove prints the summary CI reads.
+# The units, then one prove -j2 over every test and, again under ASan/UBSan,
+# those that run ltsport itself (the others exercise spatch rules, the
+# reproducer and our sources, not our C): build/check/asan/<test> runs
+# tests/<test> with LTSPORT=ltsport-asan. The heavy work runs once, under
+# ASan: t3010 (spatch and gcc on every era, ~10 min of CPU a run) only
+# there, and t4000's kernel builds in its ASan run; its plain run
+# (build/check/nobuild/) keeps the import, status, port and backtest. Each test has its own $TRASH; what tests share
+# is made once, under a lock, in build/ (tests/lib.sh: linux_source, the
+# files tests read from Debian's tarballs; real_tree, the imported trees).
+# The longest go first (CHECK_FIRST, by the seconds prove --timer gave on
+# this 2-core machine), so that both cores stay busy to the end. prove
+# prints the time of each test and the summary CI reads.
 ALL_TESTS = $(sort $(wildcard tests/t[0-9]*.sh))
-SERIAL_LAST = tests/t4000-real-trees.sh tests/t6030-repro-real.sh
-PAR_TESTS = $(filter-out tests/t0090-style.sh $(SERIAL_LAST),$(ALL_TESTS))
 ASAN_TESTS = $(filter-out tests/t0090-style.sh,$(wildcard tests/t00*.sh)) \
-	tests/t3010-port-eras.sh tests/t6020-repro.sh
+	tests/t3010-port-eras.sh tests/t4000-real-trees.sh tests/t6020-repro.sh
+ASAN_WRAP = $(ASAN_TESTS:tests/%=build/check/asan/%)
+NOBUILD_WRAP = build/check/nobuild/t4000-real-trees.sh
+ASAN_ONLY = tests/t3010-port-eras.sh tests/t4000-real-trees.sh
+CHECK_JOBS = $(filter-out $(ASAN_ONLY),$(ALL_TESTS)) $(ASAN_WRAP) $(NOBUILD_WRAP)
+CHECK_FIRST = tests/t6030-repro-real.sh build/check/asan/t4000-real-trees.sh \
+	build/check/asan/t3010-port-eras.sh tests/t3000-cocci-eras.sh tests/t3020-cocci-api.sh \
+	tests/t3030-bridged.sh $(NOBUILD_WRAP) tests/t6010-instrument.sh tests/t0090-style.sh \
+	tests/t6020-repro.sh build/check/asan/t6020-repro.sh
+CHECK_ORDER = $(CHECK_FIRST) $(filter-out $(CHECK_FIRST),$(CHECK_JOBS))
+JOBS ?= 2
 
-check: deps ltsport ltsport-asan tests/helpers/test-spawn
+build/check/asan/%.sh: tests/%.sh
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\nLTSPORT=%s ASAN_OPTIONS=detect_leaks=1 exec %s\n' \
+		$(CURDIR)/ltsport-asan $(CURDIR)/$< >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+build/check/nobuild/%.sh: tests/%.sh
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\nLTSPORT_TEST_NO_BUILD=1 exec %s\n' $(CURDIR)/$< >$@.tmp && \
+		chmod +x $@.tmp && mv $@.tmp $@
+
+# All that tests would otherwise make in the checkout (t0085: test-spawn,
+# t0095: the man page), so that no two of them make it at once.
+check-build: ltsport ltsport-asan tests/helpers/test-spawn build/ltsport.1 \
+	$(UNIT_BIN) $(REPLAY_BIN) $(ASAN_WRAP) $(NOBUILD_WRAP)
+
+check: deps
+	$(MAKE) -j$(JOBS) check-build
 	$(MAKE) unit
-	prove -f tests/t0090-style.sh
-	prove -j2 -f $(PAR_TESTS)
-	prove -f $(SERIAL_LAST)
-	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -j2 -f $(ASAN_TESTS)
-	LTSPORT=$(CURDIR)/ltsport-asan ASAN_OPTIONS=detect_leaks=1 prove -f tests/t4000-real-trees.sh
+	prove -j$(JOBS) --timer -f $(CHECK_ORDER)
 
 # Debian's kernel sources become trees/6.1 and trees/6.12 (a no-op when done);
 # the other trees of stable_trees.conf are reported absent, with where to get them.
@@ -148,4 +174,4 @@ install: ltsport build/ltsport.1
 clean:
 	rm -rf build ltsport ltsport-asan tests/helpers/test-spawn
 
-.PHONY: all check run clean deps repro unit fuzz man install
+.PHONY: all check check-build run clean deps repro unit fuzz man install

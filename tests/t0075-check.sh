@@ -7,13 +7,9 @@
 # no kernel is built.
 . "$(dirname "$0")/lib.sh"
 
-cache=$TOP/build/checkpatch
-cpdir=$cache/linux-source-6.1/scripts
-if [ ! -f "$cpdir/checkpatch.pl" ] && [ -f /usr/src/linux-source-6.1.tar.xz ]; then
-	mkdir -p "$cache" &&
-	timeout 300 tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$cache" \
-		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
-		linux-source-6.1/scripts/const_structs.checkpatch
+cpdir=/nonexistent
+if [ -f /usr/src/linux-source-6.1.tar.xz ]; then
+	cpdir=$(linux_source 6.1)/scripts
 fi
 if [ ! -f "$cpdir/checkpatch.pl" ] || ! command -v perl >/dev/null; then
 	test_skip check "no kernel tree's checkpatch.pl (install linux-source-6.1) or no perl"
@@ -46,7 +42,8 @@ test_expect_success 'setup: a kernel-shaped tree with checkpatch.pl, a one-patch
 			mkdir -p $d && echo "$d" >$d/README
 		done &&
 		mkdir -p scripts/kconfig mm &&
-		cp "$cpdir/checkpatch.pl" "$cpdir/spelling.txt" "$cpdir/const_structs.checkpatch" scripts/ &&
+		linux_source_copy 6.1 . scripts/checkpatch.pl scripts/spelling.txt \
+			scripts/const_structs.checkpatch &&
 		echo "exit 0" >scripts/kconfig/merge_config.sh &&
 		printf "int count_pages(int n)\n{\n\treturn n;\n}\n" >mm/pages.c &&
 		git add -A && git commit -q -m "Linux 6.1" && git tag v6.1 &&

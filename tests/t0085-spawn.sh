@@ -85,7 +85,11 @@ lt_build() {
 stop_build() {
 	rm -f "$FAKE_DIR/started" "$FAKE_DIR/make.pid" "$FAKE_DIR/sleep.pid" || return 1
 	set -m
-	FAKE_SLEEP=60 "$LTSPORT" build --quick --series "$TRASH/series-dir" >out 2>err &
+	# SIGINT and SIGTERM as they are by default, even when whoever runs the
+	# tests ignores them (a job started with & outside job control, such
+	# as make check run in the background, ignores SIGINT)
+	FAKE_SLEEP=60 env --default-signal=INT,TERM \
+		"$LTSPORT" build --quick --series "$TRASH/series-dir" >out 2>err &
 	pid=$!
 	set +m
 	wait_for "$FAKE_DIR/started" &&

@@ -5,14 +5,7 @@
 
 checkpatch=${CHECKPATCH:-}
 if [ -z "$checkpatch" ] && [ -f /usr/src/linux-source-6.1.tar.xz ]; then
-	cache=$TOP/build/checkpatch
-	checkpatch=$cache/linux-source-6.1/scripts/checkpatch.pl
-	if [ ! -f "$checkpatch" ]; then
-		mkdir -p "$cache" &&
-		timeout 300 tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$cache" \
-			linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
-			linux-source-6.1/scripts/const_structs.checkpatch
-	fi
+	checkpatch=$(linux_source 6.1)/scripts/checkpatch.pl
 fi
 
 if [ -n "$checkpatch" ] && [ -f "$checkpatch" ]; then

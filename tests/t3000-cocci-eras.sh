@@ -226,13 +226,10 @@ test_expect_success '4.14 (no skip-swapcache path): nothing reported, nothing pa
 	same 4.14 4.14.orig
 "
 
-# real_tree <version> <dir>: the four files out of Debian's source tarball.
+# real_tree <version> <dir>: the four files out of Debian's source tarball
+# (tests/lib.sh: one extraction per tarball for all tests).
 real_tree() {
-	mkdir -p "$2" &&
-	tar -xJf "/usr/src/linux-source-$1.tar.xz" -C "$2" \
-		--strip-components=1 \
-		"linux-source-$1/mm/memory.c" "linux-source-$1/mm/swapfile.c" \
-		"linux-source-$1/mm/swap.h" "linux-source-$1/include/linux/swap.h"
+	linux_source_copy "$1" "$2" mm/memory.c mm/swapfile.c mm/swap.h include/linux/swap.h
 }
 
 if [ -f /usr/src/linux-source-6.1.tar.xz ]; then

@@ -189,13 +189,10 @@ for era in 4.14 4.19 5.4 5.10 5.15 6.1 6.6 6.8; do
 	esac
 done
 
-# real_tree <version> <dir>: the four files out of Debian's source tarball.
+# real_tree <version> <dir>: the four files out of Debian's source tarball
+# (tests/lib.sh: one extraction per tarball for all tests).
 real_tree() {
-	mkdir -p "$2" &&
-	tar -xJf "/usr/src/linux-source-$1.tar.xz" -C "$2" \
-		--strip-components=1 \
-		"linux-source-$1/mm/memory.c" "linux-source-$1/mm/swapfile.c" \
-		"linux-source-$1/mm/swap.h" "linux-source-$1/include/linux/swap.h"
+	linux_source_copy "$1" "$2" mm/memory.c mm/swapfile.c mm/swap.h include/linux/swap.h
 }
 
 for v in 6.1 6.12; do

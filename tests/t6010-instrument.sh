@@ -195,11 +195,7 @@ else
 fi
 
 real_tree() {
-	mkdir -p "$2" &&
-	tar -xJf "/usr/src/linux-source-$1.tar.xz" -C "$2" \
-		--strip-components=1 \
-		"linux-source-$1/mm/memory.c" "linux-source-$1/mm/swapfile.c" \
-		"linux-source-$1/mm/swap.h" "linux-source-$1/include/linux/swap.h"
+	linux_source_copy "$1" "$2" mm/memory.c mm/swapfile.c mm/swap.h include/linux/swap.h
 }
 
 # added <orig> <new>: the lines the rule added, without diff's line numbers.

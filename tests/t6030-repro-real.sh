@@ -21,11 +21,14 @@ if [ ! -f $T61 ] || [ -n "${missing:-}" ]; then
 	test_done
 fi
 
-test_expect_success 'setup: Debian 6.1.192 in trees/, the series ported' '
-	"$LTSPORT" trees import $T61 --into "$TOP/trees" &&
+# Debian's 6.1 imported once for all tests (tests/lib.sh real_tree).
+TREES=$TRASH/trees
+
+test_expect_success 'setup: Debian 6.1.192 (imported, no-op when there), the series ported' '
+	real_tree 6.1 "$TREES" &&
 	write_conf <<-EOF &&
 	[tree "6.1"]
-		path = $TOP/trees/6.1
+		path = $TREES/6.1
 		ref = HEAD
 		base = v6.1
 		toolchain = gcc-12
@@ -35,7 +38,7 @@ test_expect_success 'setup: Debian 6.1.192 in trees/, the series ported' '
 '
 
 test_expect_success 'repro: loss before the series, none after, on the real 6.1.192' '
-	snapshot_user_state "$TOP/trees/6.1" >user.before &&
+	snapshot_user_state "$TREES/6.1" >user.before &&
 	run_ltsport repro --series "$SERIES" &&
 	cat out err && test "$(cat rc)" = 0 &&
 	grep -q "^6.1: before (13ddaf26be32 taken out by the semantic patch in revert mode): reproduced: [1-9][0-9]* pages\{0,1\} lost" out &&
@@ -49,7 +52,7 @@ test_expect_success 'repro: loss before the series, none after, on the real 6.1.
 	jq -e ".required_s >= 10 * .before.first_loss_s" $j >/dev/null &&
 	grep -q "^LTSPORT-GUEST kernel=6.1.192" backports/swap-race/6.1/repro-before.log &&
 	grep -q "^LTSPORT-GUEST instrument every=4 us=200..2000" backports/swap-race/6.1/repro-after.log &&
-	snapshot_user_state "$TOP/trees/6.1" >user.after && test_cmp_files user.before user.after
+	snapshot_user_state "$TREES/6.1" >user.after && test_cmp_files user.before user.after
 '
 
 test_done
