@@ -32,6 +32,7 @@ echo "make $*" >>"$FAKE_LOG"
 case "$t" in
 tinyconfig | olddefconfig) mkdir -p "$o" && echo CONFIG_SWAP=y >"$o/.config" ;;
 bzImage)
+	[ -z "${FAKE_MAKE_SLEEP:-}" ] || sleep "$FAKE_MAKE_SLEEP"
 	if [ -n "${FAKE_BUILD_FAIL:-}" ]; then
 		echo "mm/memory.c:1:1: error: fake failure" >&2
 		exit "${FAKE_BUILD_EXIT:-2}"
@@ -132,6 +133,16 @@ test_expect_success 'proven: before (patch 1 taken out) loses data, after stays 
 	grep -q "^LTSPORT-REPRO result=loss" backports/swap-race/shipped/repro-before.log &&
 	grep -q "^LTSPORT-REPRO result=clean" backports/swap-race/shipped/repro-after.log &&
 	snapshot_user_state shipped >user.after && test_cmp_files user.before user.after
+'
+
+test_expect_success 'progress: a kernel build is timed by its name, the sources written in it are a part' '
+	LTSPORT_QUIET= FAKE_MAKE_SLEEP=1 lt repro --tree shipped --accel tcg &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^\[[0-9:]*\] shipped: building the before kernel$" err &&
+	grep -q "^\[[0-9:]*\] shipped: writing the sources to .*/src$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the before kernel ([1-9][0-9]* s)$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the after kernel ([1-9][0-9]* s)$" err &&
+	! grep -q "writing the sources.* s)$" err
 '
 
 test_expect_success 'a tree with the whole series: both taken out before, the tree as it is after' '

@@ -48,7 +48,7 @@ int kstage_checkout(struct kstage *ks, git_tree *tree)
 	if (!base && (rm_rf(ks->src) < 0 || mkdir_p(ks->src) < 0))
 		goto out;
 	unlink(stamp);
-	progress("%s: writing the sources to %s", ks->ws->name, ks->src);
+	progress_part("%s: writing the sources to %s", ks->ws->name, ks->src);
 	if (checkout_to_dir(ks->ws->repo, tree, base, ks->src) < 0)
 		goto out;
 	git_oid_tostr(sha, sizeof(sha), git_tree_id(tree));
