@@ -230,7 +230,7 @@ test_expect_success 'a kernel panic is named' '
 	grep -q "^shipped: before (.*): no result: Kernel panic - not syncing: fake$" out
 '
 
-test_expect_success 'auto: KVM only when a probe boot gives a result under it' '
+test_expect_success 'auto: KVM only when a probe boot gives a result under it, the choice kept' '
 	: >"$FAKE_LOG" &&
 	FAKE_KVM=hang lt repro --tree shipped --timeout 3 &&
 	test "$(cat rc)" = 0 &&
@@ -238,8 +238,20 @@ test_expect_success 'auto: KVM only when a probe boot gives a result under it' '
 	test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = tcg &&
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		grep -q "^qemu kvm .*ltsport.seconds=1 " "$FAKE_LOG" &&
+		grep -q "^accel tcg$" backports/.work/repro/accel-x86_64 &&
+		: >"$FAKE_LOG" &&
 		lt repro --tree shipped --timeout 3 && test "$(cat rc)" = 0 &&
-		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = kvm
+		grep -q "^repro: a probe boot under KVM gave no result in 3 s: TCG (kept from an earlier probe in .*/backports/.work/repro/accel-x86_64)$" out &&
+		! grep -q "^qemu kvm " "$FAKE_LOG" &&
+		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = tcg &&
+		touch -d 2001-01-01 "$TRASH/fake/qemu-system-x86_64" &&
+		lt repro --tree shipped --timeout 3 && test "$(cat rc)" = 0 &&
+		grep -q "^qemu kvm .*ltsport.seconds=1 " "$FAKE_LOG" &&
+		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = kvm &&
+		grep -q "^accel kvm$" backports/.work/repro/accel-x86_64 &&
+		rm backports/.work/repro/accel-x86_64
+	else
+		test ! -e backports/.work/repro/accel-x86_64
 	fi
 '
 
