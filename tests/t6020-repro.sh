@@ -77,7 +77,7 @@ if [ -n "${FAKE_TICK:-}" ] && grep -q unfixed "$kernel"; then
 	sleep "$FAKE_TICK"
 fi
 if grep -q instrumented "$kernel"; then
-	printf 'LTSPORT-GUEST instrument every=4 us=200..2000\r\n'
+	printf 'LTSPORT-GUEST instrument every=1 us=2000..8000\r\n'
 else
 	printf 'LTSPORT-GUEST instrument=none\r\n'
 fi
@@ -122,7 +122,7 @@ test_expect_success 'proven: before (patch 1 taken out) loses data, after stays 
 	grep -q "^shipped: before ($(echo $FIX1 | cut -c1-12) taken out by .*): reproduced: 12 pages lost, 1 misload in 3 rounds, first after 2.4 s$" out &&
 	grep -q "^shipped: after (branch ltsport/swap-race/shipped): no loss in 50 rounds, 60.0 s (6000 writes/s, 900 pages swapped in)$" out &&
 	grep -q "^shipped: repro: proven: loss in 2.4 s before, none in 60 s after (needed 60 s)$" out &&
-	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=200 .*ltsport.swapkb=64$" "$FAKE_LOG" &&
+	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=2000 .*ltsport.swapkb=64$" "$FAKE_LOG" &&
 	grep -q "^qemu tcg fixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 " "$FAKE_LOG" &&
 	test "$(grep -c "^make .*bzImage" "$FAKE_LOG")" = 2 &&
 	j=backports/swap-race/shipped/repro.json &&
@@ -170,7 +170,7 @@ test_expect_success 'guest words: the series, then the tree (repro-cmdline), the
 	repro-cmdline = ltsport.swap=zram" stable_trees.conf >words.conf &&
 	lt repro --config words.conf --tree shipped --accel tcg --append "ltsport.pages=8" &&
 	test "$(cat rc)" = 0 &&
-	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=200 .*ltsport.swapkb=64 ltsport.swap=zram ltsport.pages=8$" "$FAKE_LOG" &&
+	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=2000 .*ltsport.swapkb=64 ltsport.swap=zram ltsport.pages=8$" "$FAKE_LOG" &&
 	test "$(jq -r .cmdline backports/swap-race/shipped/repro.json | sed "s/.* //")" = ltsport.pages=8
 '
 
