@@ -145,6 +145,15 @@ test_expect_success 'progress: a kernel build is timed by its name, the sources 
 	! grep -q "writing the sources.* s)$" err
 '
 
+test_expect_success 'progress: a toolchain trial inside a kernel build is timed apart, the build keeps its name' '
+	sed "s/toolchain = gcc-12/toolchain = auto/" stable_trees.conf >auto.conf &&
+	LTSPORT_QUIET= FAKE_MAKE_SLEEP=1 lt repro --config auto.conf --tree shipped --accel tcg &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^\[[0-9:]*\] shipped: toolchain auto: trying gcc-[0-9]* ([0-9]* s)$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the before kernel ([1-9][0-9]* s)$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the after kernel ([1-9][0-9]* s)$" err
+'
+
 test_expect_success 'a tree with the whole series: both taken out before, the tree as it is after' '
 	lt repro --tree full --accel tcg &&
 	cat out && test "$(cat rc)" = 0 &&

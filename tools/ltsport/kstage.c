@@ -169,13 +169,16 @@ static int try_toolchain(struct kstage *ks, const char *cc, char **why)
 
 	ks->kb.cc = cc;
 	ks->kb.extra = NULL;
-	progress("%s: toolchain auto: trying %s", ks->ws->name, cc);
+	progress_push("%s: toolchain auto: trying %s", ks->ws->name, cc);
 	unlink(cfglog);
 	rc = kbuild_config(&ks->kb, cfglog);
 	if (rc > 0) {
 		*why = xprintf("%s: configuring fails (see %s)", cc, cfglog);
 		rc = 0;
-	} else if (rc == 0) {
+		progress_done();
+	} else if (rc < 0) {
+		progress_done();
+	} else {
 		if (kbuild_make(&ks->kb, targets, log, &res) < 0 && !res.first_error)
 			rc = -1;
 		else if (res.ok)

@@ -60,6 +60,8 @@ static struct {
 	int mode;
 	char *msg;		/* the step under way, or NULL */
 	char *now;		/* a part of it or news of it, shown instead; or NULL */
+	char *outer;		/* the step progress_push() nested this one in, or NULL */
+	double outer_t0;
 	double t0;
 	long shown_s;		/* the seconds the line shows */
 	double plain_at;	/* the last progress_update() line, in a pipe */
@@ -182,6 +184,38 @@ void progress(const char *fmt, ...)
 }
 
 /*
+ * A step inside the step under way (a toolchain trial inside a kernel
+ * build): timed by progress_done() like any step, which then takes the
+ * enclosing step up again, its name and clock kept. One level.
+ */
+void progress_push(const char *fmt, ...)
+{
+	struct sbuf sb = {0};
+	va_list ap;
+
+	if (progress_mode() == PROGRESS_NONE)
+		return;
+	if (pg.msg && !pg.outer) {
+		pg.outer = pg.msg;
+		pg.outer_t0 = pg.t0;
+		pg.msg = NULL;
+	}
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(pg.msg);
+	free(pg.now);
+	pg.now = NULL;
+	pg.msg = sbuf_detach(&sb);
+	pg.t0 = now_s();
+	pg.plain_at = 0;
+	if (pg.mode == PROGRESS_LINE)
+		show_line(pg.msg, -1);
+	else
+		plain_line(pg.msg, -1);
+}
+
+/*
  * A part of the step under way (writing the sources of a kernel build):
  * shown like a step, but the step keeps its name and its clock, so that
  * progress_done() says how long the whole step took. Without a step under
@@ -251,8 +285,12 @@ void progress_done(void)
 		plain_line(pg.msg, (long)(now_s() - pg.t0));
 	free(pg.msg);
 	free(pg.now);
-	pg.msg = NULL;
+	pg.msg = pg.outer;
+	pg.t0 = pg.outer_t0;
 	pg.now = NULL;
+	pg.outer = NULL;
+	if (pg.msg && pg.mode == PROGRESS_LINE)
+		show_line(pg.msg, (long)(now_s() - pg.t0));
 }
 
 /* 1 while a terminal line shows a step under way (worth a tick a second). */
