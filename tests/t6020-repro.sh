@@ -32,6 +32,7 @@ echo "make $*" >>"$FAKE_LOG"
 case "$t" in
 tinyconfig | olddefconfig) mkdir -p "$o" && echo CONFIG_SWAP=y >"$o/.config" ;;
 bzImage)
+	[ -z "${FAKE_MAKE_SLEEP:-}" ] || sleep "$FAKE_MAKE_SLEEP"
 	if [ -n "${FAKE_BUILD_FAIL:-}" ]; then
 		echo "mm/memory.c:1:1: error: fake failure" >&2
 		exit "${FAKE_BUILD_EXIT:-2}"
@@ -76,7 +77,7 @@ if [ -n "${FAKE_TICK:-}" ] && grep -q unfixed "$kernel"; then
 	sleep "$FAKE_TICK"
 fi
 if grep -q instrumented "$kernel"; then
-	printf 'LTSPORT-GUEST instrument every=4 us=200..2000\r\n'
+	printf 'LTSPORT-GUEST instrument every=1 us=2000..8000\r\n'
 else
 	printf 'LTSPORT-GUEST instrument=none\r\n'
 fi
@@ -121,7 +122,7 @@ test_expect_success 'proven: before (patch 1 taken out) loses data, after stays 
 	grep -q "^shipped: before ($(echo $FIX1 | cut -c1-12) taken out by .*): reproduced: 12 pages lost, 1 misload in 3 rounds, first after 2.4 s$" out &&
 	grep -q "^shipped: after (branch ltsport/swap-race/shipped): no loss in 50 rounds, 60.0 s (6000 writes/s, 900 pages swapped in)$" out &&
 	grep -q "^shipped: repro: proven: loss in 2.4 s before, none in 60 s after (needed 60 s)$" out &&
-	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=200 .*ltsport.swapkb=64$" "$FAKE_LOG" &&
+	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=2000 .*ltsport.swapkb=64$" "$FAKE_LOG" &&
 	grep -q "^qemu tcg fixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 " "$FAKE_LOG" &&
 	test "$(grep -c "^make .*bzImage" "$FAKE_LOG")" = 2 &&
 	j=backports/swap-race/shipped/repro.json &&
@@ -132,6 +133,25 @@ test_expect_success 'proven: before (patch 1 taken out) loses data, after stays 
 	grep -q "^LTSPORT-REPRO result=loss" backports/swap-race/shipped/repro-before.log &&
 	grep -q "^LTSPORT-REPRO result=clean" backports/swap-race/shipped/repro-after.log &&
 	snapshot_user_state shipped >user.after && test_cmp_files user.before user.after
+'
+
+test_expect_success 'progress: a kernel build is timed by its name, the sources written in it are a part' '
+	LTSPORT_QUIET= FAKE_MAKE_SLEEP=1 lt repro --tree shipped --accel tcg &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^\[[0-9:]*\] shipped: building the before kernel$" err &&
+	grep -q "^\[[0-9:]*\] shipped: writing the sources to .*/src$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the before kernel ([1-9][0-9]* s)$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the after kernel ([1-9][0-9]* s)$" err &&
+	! grep -q "writing the sources.* s)$" err
+'
+
+test_expect_success 'progress: a toolchain trial inside a kernel build is timed apart, the build keeps its name' '
+	sed "s/toolchain = gcc-12/toolchain = auto/" stable_trees.conf >auto.conf &&
+	LTSPORT_QUIET= FAKE_MAKE_SLEEP=1 lt repro --config auto.conf --tree shipped --accel tcg &&
+	test "$(cat rc)" = 0 &&
+	grep -q "^\[[0-9:]*\] shipped: toolchain auto: trying gcc-[0-9]* ([0-9]* s)$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the before kernel ([1-9][0-9]* s)$" err &&
+	grep -q "^\[[0-9:]*\] shipped: building the after kernel ([1-9][0-9]* s)$" err
 '
 
 test_expect_success 'a tree with the whole series: both taken out before, the tree as it is after' '
@@ -159,7 +179,7 @@ test_expect_success 'guest words: the series, then the tree (repro-cmdline), the
 	repro-cmdline = ltsport.swap=zram" stable_trees.conf >words.conf &&
 	lt repro --config words.conf --tree shipped --accel tcg --append "ltsport.pages=8" &&
 	test "$(cat rc)" = 0 &&
-	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=200 .*ltsport.swapkb=64 ltsport.swap=zram ltsport.pages=8$" "$FAKE_LOG" &&
+	grep -q "^qemu tcg unfixed instrumented | console=ttyS0 panic=-1 ltsport.seconds=60 ltsport_delay_us_min=2000 .*ltsport.swapkb=64 ltsport.swap=zram ltsport.pages=8$" "$FAKE_LOG" &&
 	test "$(jq -r .cmdline backports/swap-race/shipped/repro.json | sed "s/.* //")" = ltsport.pages=8
 '
 
@@ -219,7 +239,7 @@ test_expect_success 'a kernel panic is named' '
 	grep -q "^shipped: before (.*): no result: Kernel panic - not syncing: fake$" out
 '
 
-test_expect_success 'auto: KVM only when a probe boot gives a result under it' '
+test_expect_success 'auto: KVM only when a probe boot gives a result under it, the choice kept' '
 	: >"$FAKE_LOG" &&
 	FAKE_KVM=hang lt repro --tree shipped --timeout 3 &&
 	test "$(cat rc)" = 0 &&
@@ -227,8 +247,20 @@ test_expect_success 'auto: KVM only when a probe boot gives a result under it' '
 	test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = tcg &&
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		grep -q "^qemu kvm .*ltsport.seconds=1 " "$FAKE_LOG" &&
+		grep -q "^accel tcg$" backports/.work/repro/accel-x86_64 &&
+		: >"$FAKE_LOG" &&
 		lt repro --tree shipped --timeout 3 && test "$(cat rc)" = 0 &&
-		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = kvm
+		grep -q "^repro: a probe boot under KVM gave no result in 3 s: TCG (kept from an earlier probe in .*/backports/.work/repro/accel-x86_64)$" out &&
+		! grep -q "^qemu kvm " "$FAKE_LOG" &&
+		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = tcg &&
+		touch -d 2001-01-01 "$TRASH/fake/qemu-system-x86_64" &&
+		lt repro --tree shipped --timeout 3 && test "$(cat rc)" = 0 &&
+		grep -q "^qemu kvm .*ltsport.seconds=1 " "$FAKE_LOG" &&
+		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = kvm &&
+		grep -q "^accel kvm$" backports/.work/repro/accel-x86_64 &&
+		rm backports/.work/repro/accel-x86_64
+	else
+		test ! -e backports/.work/repro/accel-x86_64
 	fi
 '
 

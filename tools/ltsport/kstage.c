@@ -48,7 +48,7 @@ int kstage_checkout(struct kstage *ks, git_tree *tree)
 	if (!base && (rm_rf(ks->src) < 0 || mkdir_p(ks->src) < 0))
 		goto out;
 	unlink(stamp);
-	progress("%s: writing the sources to %s", ks->ws->name, ks->src);
+	progress_part("%s: writing the sources to %s", ks->ws->name, ks->src);
 	if (checkout_to_dir(ks->ws->repo, tree, base, ks->src) < 0)
 		goto out;
 	git_oid_tostr(sha, sizeof(sha), git_tree_id(tree));
@@ -169,13 +169,16 @@ static int try_toolchain(struct kstage *ks, const char *cc, char **why)
 
 	ks->kb.cc = cc;
 	ks->kb.extra = NULL;
-	progress("%s: toolchain auto: trying %s", ks->ws->name, cc);
+	progress_push("%s: toolchain auto: trying %s", ks->ws->name, cc);
 	unlink(cfglog);
 	rc = kbuild_config(&ks->kb, cfglog);
 	if (rc > 0) {
 		*why = xprintf("%s: configuring fails (see %s)", cc, cfglog);
 		rc = 0;
-	} else if (rc == 0) {
+		progress_done();
+	} else if (rc < 0) {
+		progress_done();
+	} else {
 		if (kbuild_make(&ks->kb, targets, log, &res) < 0 && !res.first_error)
 			rc = -1;
 		else if (res.ok)

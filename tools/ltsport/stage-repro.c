@@ -355,8 +355,57 @@ static int boot(struct tree_repro *tr, struct side *sd, int seconds)
 }
 
 /*
+ * --accel auto's choice, kept in backports/.work/repro/accel-<arch> with
+ * what the probe depends on (vm_host_key): a later run, or the next tree
+ * of this one, takes it without the probe boot (up to 45 s where nested
+ * KVM hangs). Removing the file probes again.
+ */
+static char *accel_file(const struct tree_repro *tr)
+{
+	char *name = xprintf("repro/accel-%s", arch_of(tr));
+	char *path = ws_shared_path(tr->ws, name);
+
+	free(name);
+	return path;
+}
+
+/* The kept choice for this key: "<key>accel <kvm|tcg>\n<note>\n". */
+static int load_accel(struct tree_repro *tr, const char *file, const char *key)
+{
+	struct repro_env *env = tr->env;
+	char *text = NULL, *p, *note;
+	size_t n = strlen(key);
+	int ok = 0;
+
+	if (read_file_quiet(file, &text) || strncmp(text, key, n))
+		goto out;
+	p = text + n;
+	if (!strncmp(p, "accel kvm\n", 10) || !strncmp(p, "accel tcg\n", 10)) {
+		note = p + 10;
+		env->accel = !strncmp(p + 6, "kvm", 3) ? "kvm" : "tcg";
+		if (*note && *note != '\n')
+			env->note = xprintf("%.*s (kept from an earlier probe in %s)",
+					    (int)strcspn(note, "\n"), note, file);
+		ok = 1;
+	}
+out:
+	free(text);
+	return ok;
+}
+
+static int save_accel(struct tree_repro *tr, const char *file, const char *key)
+{
+	const char *note = tr->env->note ? tr->env->note : "";
+	char *text = xprintf("%saccel %s\n%s\n", key, tr->env->accel, note);
+	int ret = write_file_atomic(file, text, strlen(text));
+
+	free(text);
+	return ret;
+}
+
+/*
  * The guest once per run, the accelerator once per arch, at the first
- * tree booted.
+ * tree booted; under auto, the choice of an earlier probe on this host.
  */
 static int pick_accel(struct tree_repro *tr)
 {
@@ -365,17 +414,32 @@ static int pick_accel(struct tree_repro *tr)
 		.console = tr->before.console, .timeout_s = tr->o->timeout_s,
 	};
 	struct repro_env *env = tr->env;
+	char *file = NULL, *key = NULL;
+	int ret = 0;
 
 	if (env->accel && !strcmp(env->accel_arch, arch_of(tr)))
 		return 0;
 	if (!env->initrd && build_initrd(tr) < 0)
 		return -1;
-	probe.initrd = env->initrd;
 	free(env->note);
-	env->accel = vm_pick_accel(tr->o->accel, &probe, &env->note);
+	env->note = NULL;
 	free(env->accel_arch);
 	env->accel_arch = xstrdup(arch_of(tr));
-	return 0;
+	if (!strcmp(tr->o->accel, "auto")) {
+		file = accel_file(tr);
+		key = vm_host_key(arch_of(tr));
+		if (key && load_accel(tr, file, key))
+			goto out;
+		progress("%s: probing KVM with a short boot of the before kernel", tr->ws->name);
+	}
+	probe.initrd = env->initrd;
+	env->accel = vm_pick_accel(tr->o->accel, &probe, &env->note);
+	if (key)
+		ret = save_accel(tr, file, key);
+out:
+	free(file);
+	free(key);
+	return ret;
 }
 
 static int prepare_sides(struct tree_repro *tr)

@@ -59,6 +59,9 @@ enum { PROGRESS_UNSET, PROGRESS_NONE, PROGRESS_LINE, PROGRESS_PLAIN };
 static struct {
 	int mode;
 	char *msg;		/* the step under way, or NULL */
+	char *now;		/* a part of it or news of it, shown instead; or NULL */
+	char *outer;		/* the step progress_push() nested this one in, or NULL */
+	double outer_t0;
 	double t0;
 	long shown_s;		/* the seconds the line shows */
 	double plain_at;	/* the last progress_update() line, in a pipe */
@@ -123,7 +126,7 @@ static int term_width(void)
 	return 80;
 }
 
-static void show_line(long secs)
+static void show_line(const char *msg, long secs)
 {
 	char tail[32] = "";
 	int width = term_width() - 1, n;
@@ -131,13 +134,13 @@ static void show_line(long secs)
 	if (secs >= 0)
 		snprintf(tail, sizeof(tail), " (%ld s)", secs);
 	n = (int)strlen(tail);
-	fprintf(stderr, "\r\033[K%.*s%s", width > n ? width - n : 0, pg.msg, tail);
+	fprintf(stderr, "\r\033[K%.*s%s", width > n ? width - n : 0, msg, tail);
 	fflush(stderr);
 	__atomic_store_n(&line_shown, 1, __ATOMIC_SEQ_CST);
 	pg.shown_s = secs;
 }
 
-static void plain_line(long secs)
+static void plain_line(const char *msg, long secs)
 {
 	char stamp[16];
 	time_t t = time(NULL);
@@ -146,9 +149,15 @@ static void plain_line(long secs)
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	if (secs >= 0)
-		fprintf(stderr, "[%s] %s (%ld s)\n", stamp, pg.msg, secs);
+		fprintf(stderr, "[%s] %s (%ld s)\n", stamp, msg, secs);
 	else
-		fprintf(stderr, "[%s] %s\n", stamp, pg.msg);
+		fprintf(stderr, "[%s] %s\n", stamp, msg);
+}
+
+/* What the line shows: the part under way, else the step. */
+static const char *shown_msg(void)
+{
+	return pg.now ? pg.now : pg.msg;
 }
 
 /* A new step: what it does. */
@@ -163,13 +172,77 @@ void progress(const char *fmt, ...)
 	sbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	free(pg.msg);
+	free(pg.now);
+	pg.now = NULL;
 	pg.msg = sbuf_detach(&sb);
 	pg.t0 = now_s();
 	pg.plain_at = 0;
 	if (pg.mode == PROGRESS_LINE)
-		show_line(-1);
+		show_line(pg.msg, -1);
 	else
-		plain_line(-1);
+		plain_line(pg.msg, -1);
+}
+
+/*
+ * A step inside the step under way (a toolchain trial inside a kernel
+ * build): timed by progress_done() like any step, which then takes the
+ * enclosing step up again, its name and clock kept. One level.
+ */
+void progress_push(const char *fmt, ...)
+{
+	struct sbuf sb = {0};
+	va_list ap;
+
+	if (progress_mode() == PROGRESS_NONE)
+		return;
+	if (pg.msg && !pg.outer) {
+		pg.outer = pg.msg;
+		pg.outer_t0 = pg.t0;
+		pg.msg = NULL;
+	}
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(pg.msg);
+	free(pg.now);
+	pg.now = NULL;
+	pg.msg = sbuf_detach(&sb);
+	pg.t0 = now_s();
+	pg.plain_at = 0;
+	if (pg.mode == PROGRESS_LINE)
+		show_line(pg.msg, -1);
+	else
+		plain_line(pg.msg, -1);
+}
+
+/*
+ * A part of the step under way (writing the sources of a kernel build):
+ * shown like a step, but the step keeps its name and its clock, so that
+ * progress_done() says how long the whole step took. Without a step under
+ * way, a step of its own.
+ */
+void progress_part(const char *fmt, ...)
+{
+	struct sbuf sb = {0};
+	va_list ap;
+
+	if (progress_mode() == PROGRESS_NONE)
+		return;
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (!pg.msg) {
+		pg.msg = sbuf_detach(&sb);
+		pg.t0 = now_s();
+	} else {
+		free(pg.now);
+		pg.now = sbuf_detach(&sb);
+	}
+	pg.plain_at = 0;
+	if (pg.mode == PROGRESS_LINE)
+		show_line(shown_msg(), -1);
+	else
+		plain_line(shown_msg(), -1);
 }
 
 /*
@@ -191,27 +264,33 @@ void progress_update(const char *fmt, ...)
 	va_start(ap, fmt);
 	sbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	free(pg.msg);
-	pg.msg = sbuf_detach(&sb);
+	free(pg.now);
+	pg.now = sbuf_detach(&sb);
 	if (pg.mode == PROGRESS_LINE) {
-		show_line((long)(t - pg.t0));
+		show_line(pg.now, (long)(t - pg.t0));
 	} else {
-		plain_line((long)(t - pg.t0));
+		plain_line(pg.now, (long)(t - pg.t0));
 		pg.plain_at = t;
 	}
 }
 
-/* The step is done: say how long it took. */
+/* The step is done: say how long it took, by its name. */
 void progress_done(void)
 {
 	if (progress_mode() == PROGRESS_NONE || !pg.msg)
 		return;
 	if (pg.mode == PROGRESS_LINE)
-		show_line((long)(now_s() - pg.t0));
+		show_line(pg.msg, (long)(now_s() - pg.t0));
 	else
-		plain_line((long)(now_s() - pg.t0));
+		plain_line(pg.msg, (long)(now_s() - pg.t0));
 	free(pg.msg);
-	pg.msg = NULL;
+	free(pg.now);
+	pg.msg = pg.outer;
+	pg.t0 = pg.outer_t0;
+	pg.now = NULL;
+	pg.outer = NULL;
+	if (pg.msg && pg.mode == PROGRESS_LINE)
+		show_line(pg.msg, (long)(now_s() - pg.t0));
 }
 
 /* 1 while a terminal line shows a step under way (worth a tick a second). */
@@ -229,7 +308,7 @@ void progress_tick(void)
 		return;
 	secs = (long)(now_s() - pg.t0);
 	if (secs >= 1 && (secs != pg.shown_s || !line_shown))
-		show_line(secs);
+		show_line(shown_msg(), secs);
 }
 
 /* Before other output: take the terminal line away. */

@@ -22,6 +22,8 @@ extern int quiet;
 __printf(1, 2) int error(const char *fmt, ...);
 __printf(1, 2) void warn(const char *fmt, ...);
 __printf(1, 2) void progress(const char *fmt, ...);
+__printf(1, 2) void progress_push(const char *fmt, ...);
+__printf(1, 2) void progress_part(const char *fmt, ...);
 __printf(1, 2) void progress_update(const char *fmt, ...);
 #define PROGRESS_PLAIN_EVERY_S 30	/* progress_update() in a pipe */
 void progress_done(void);

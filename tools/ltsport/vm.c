@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -898,6 +900,49 @@ const char *vm_pick_accel(const char *want, const struct vm_boot *probe, char **
 		return "kvm";
 	*note = xprintf("a probe boot under KVM gave no result in %d s: TCG", b.timeout_s);
 	return "tcg";
+}
+
+/* The first name on PATH that is an executable, NULL if none. */
+static char *on_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *dirs, *d, *save = NULL, *found = NULL;
+
+	if (!path)
+		return NULL;
+	dirs = xstrdup(path);
+	for (d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *exe = path_join(*d ? d : ".", prog);
+
+		if (!access(exe, X_OK))
+			found = exe;
+		else
+			free(exe);
+	}
+	free(dirs);
+	return found;
+}
+
+char *vm_host_key(const char *arch)
+{
+	const struct vm_arch *a = find_arch(arch);
+	char *exe = NULL, *key = NULL;
+	struct stat st, kvm;
+	struct utsname u;
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	/* no usable /dev/kvm: no probe, nothing to remember */
+	if (fd < 0)
+		return NULL;
+	if (a && fstat(fd, &kvm) == 0 && uname(&u) == 0)
+		exe = on_path(a->qemu);
+	if (exe && stat(exe, &st) == 0)
+		key = xprintf("qemu %s %lld %lld\nhost %s %s\nkvm %u:%u\n", exe,
+			      (long long)st.st_size, (long long)st.st_mtime, u.release,
+			      u.version, major(kvm.st_rdev), minor(kvm.st_rdev));
+	close(fd);
+	free(exe);
+	return key;
 }
 
 void vm_result_release(struct vm_result *r)

@@ -86,6 +86,12 @@ struct vm_result {
 
 int vm_run(const struct vm_boot *b, struct vm_result *r);
 const char *vm_pick_accel(const char *want, const struct vm_boot *probe, char **note);
+/*
+ * What vm_pick_accel()'s probe depends on, as text: the QEMU of arch found
+ * on PATH (path, size, time), the host's kernel and its /dev/kvm. NULL when
+ * /dev/kvm does not open or QEMU is not found: no probe to remember.
+ */
+char *vm_host_key(const char *arch);
 void vm_result_release(struct vm_result *r);
 
 /*
