@@ -160,6 +160,27 @@ static const char *shown_msg(void)
 	return pg.now ? pg.now : pg.msg;
 }
 
+/* A line of the step under way: on the terminal line, or a line of its own in a pipe. */
+static void show(const char *msg, long secs)
+{
+	if (pg.mode == PROGRESS_LINE)
+		show_line(msg, secs);
+	else
+		plain_line(msg, secs);
+}
+
+/* The step under way is now msg (taken), its clock started. */
+static void start_step(char *msg)
+{
+	free(pg.msg);
+	free(pg.now);
+	pg.now = NULL;
+	pg.msg = msg;
+	pg.t0 = now_s();
+	pg.plain_at = 0;
+	show(pg.msg, -1);
+}
+
 /* A new step: what it does. */
 void progress(const char *fmt, ...)
 {
@@ -171,16 +192,7 @@ void progress(const char *fmt, ...)
 	va_start(ap, fmt);
 	sbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	free(pg.msg);
-	free(pg.now);
-	pg.now = NULL;
-	pg.msg = sbuf_detach(&sb);
-	pg.t0 = now_s();
-	pg.plain_at = 0;
-	if (pg.mode == PROGRESS_LINE)
-		show_line(pg.msg, -1);
-	else
-		plain_line(pg.msg, -1);
+	start_step(sbuf_detach(&sb));
 }
 
 /*
@@ -203,16 +215,7 @@ void progress_push(const char *fmt, ...)
 	va_start(ap, fmt);
 	sbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	free(pg.msg);
-	free(pg.now);
-	pg.now = NULL;
-	pg.msg = sbuf_detach(&sb);
-	pg.t0 = now_s();
-	pg.plain_at = 0;
-	if (pg.mode == PROGRESS_LINE)
-		show_line(pg.msg, -1);
-	else
-		plain_line(pg.msg, -1);
+	start_step(sbuf_detach(&sb));
 }
 
 /*
@@ -239,10 +242,7 @@ void progress_part(const char *fmt, ...)
 		pg.now = sbuf_detach(&sb);
 	}
 	pg.plain_at = 0;
-	if (pg.mode == PROGRESS_LINE)
-		show_line(shown_msg(), -1);
-	else
-		plain_line(shown_msg(), -1);
+	show(shown_msg(), -1);
 }
 
 /*
@@ -279,10 +279,7 @@ void progress_done(void)
 {
 	if (progress_mode() == PROGRESS_NONE || !pg.msg)
 		return;
-	if (pg.mode == PROGRESS_LINE)
-		show_line(pg.msg, (long)(now_s() - pg.t0));
-	else
-		plain_line(pg.msg, (long)(now_s() - pg.t0));
+	show(pg.msg, (long)(now_s() - pg.t0));
 	free(pg.msg);
 	free(pg.now);
 	pg.msg = pg.outer;
