@@ -489,43 +489,74 @@ static int lower_all(git_repository *repo, git_tree *t, struct bridge **used, si
 	return 0;
 }
 
+/* The base's C files that a diff touches, lifted by the bridges that changed them. */
+struct lifting {
+	char *files;		/* space-separated */
+	struct bridge *all, **used;
+	size_t nr, nu;
+	git_tree *lifted;
+	struct sbuf lifts, eras, lifted_files;	/* names, what they give, files changed */
+};
+
+static void lifting_release(struct lifting *l)
+{
+	git_tree_free(l->lifted);
+	sbuf_release(&l->lifts);
+	sbuf_release(&l->eras);
+	sbuf_release(&l->lifted_files);
+	bridges_release(l->all, l->nr);
+	free(l->all);
+	free(l->used);
+	free(l->files);
+	memset(l, 0, sizeof(*l));
+}
+
 /*
  * Each rule lifts once, by its first bridge that the diff needs, the
- * tree's files allow and that changes something: *lifted (base when none
- * did), the bridges in used[], their names, eras and the files changed.
+ * tree's files allow and that changes something. 0 with l filled (l->nu
+ * bridges used), 1 when the diff touches no C file of base, -1 on error.
  */
-static int lift_all(git_repository *repo, git_tree *base, const char *diff, const char *files,
-		    struct bridge *all, size_t nr, struct bridge **used, size_t *nu,
-		    git_tree **lifted, struct sbuf *lifts, struct sbuf *eras,
-		    struct sbuf *lifted_files)
+static int lifting_start(git_repository *repo, git_tree *base, const char *diff,
+			 struct lifting *l)
 {
 	const char *last_rule = NULL;
+	char *dir;
 	size_t i;
+	int rc;
 
-	*nu = 0;
-	if (git_tree_dup(lifted, base) < 0)
+	memset(l, 0, sizeof(*l));
+	l->files = diff ? c_files(repo, base, diff) : NULL;
+	if (!l->files)
+		return 1;
+	dir = bridge_dir();
+	rc = bridges_load(dir, &l->all, &l->nr);
+	free(dir);
+	if (rc < 0)
+		return -1;
+	l->used = xcalloc(l->nr + 1, sizeof(*l->used));
+	if (git_tree_dup(&l->lifted, base) < 0)
 		return git_fail("bridged: a tree");
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < l->nr; i++) {
+		const struct bridge *b = &l->all[i];
 		git_tree *next = NULL;
 		char *changed = NULL;
 		int r;
 
-		if ((last_rule && !strcmp(last_rule, all[i].rule)) ||
-		    !diff_mentions(diff, all[i].needs) ||
-		    (all[i].tree && !tree_mentions(repo, *lifted, files, all[i].tree)) ||
-		    (all[i].unless && tree_mentions(repo, *lifted, files, all[i].unless)))
+		if ((last_rule && !strcmp(last_rule, b->rule)) || !diff_mentions(diff, b->needs) ||
+		    (b->tree && !tree_mentions(repo, l->lifted, l->files, b->tree)) ||
+		    (b->unless && tree_mentions(repo, l->lifted, l->files, b->unless)))
 			continue;
-		r = cocci_apply(repo, *lifted, all[i].rule, files, all[i].lift, &next, &changed);
+		r = cocci_apply(repo, l->lifted, b->rule, l->files, b->lift, &next, &changed);
 		if (r < 0 && r != -2)
 			return -1;
 		if (!r) {
-			git_tree_free(*lifted);
-			*lifted = next;
-			used[(*nu)++] = &all[i];
-			last_rule = all[i].rule;
-			sbuf_addf(lifts, "%s%s", lifts->len ? ", " : "", all[i].name);
-			sbuf_addf(eras, "%s%s", eras->len ? " and " : "", all[i].era);
-			add_names(lifted_files, changed);
+			git_tree_free(l->lifted);
+			l->lifted = next;
+			l->used[l->nu++] = &l->all[i];
+			last_rule = b->rule;
+			sbuf_addf(&l->lifts, "%s%s", l->lifts.len ? ", " : "", b->name);
+			sbuf_addf(&l->eras, "%s%s", l->eras.len ? " and " : "", b->era);
+			add_names(&l->lifted_files, changed);
 		}
 		free(changed);
 	}
@@ -540,40 +571,19 @@ static int lift_all(git_repository *repo, git_tree *base, const char *diff, cons
 int bridge_lift(git_repository *repo, git_tree *base, const char *diff, git_tree **out,
 		char **names)
 {
-	struct bridge *all = NULL, **used = NULL;
-	struct sbuf lifts = {0}, eras = {0}, lifted_files = {0};
-	char *dir = NULL, *files = NULL;
-	size_t nr = 0, nu = 0;
-	int rc = 1;
+	struct lifting l;
+	int rc = lifting_start(repo, base, diff, &l);
 
 	*out = NULL;
 	*names = NULL;
-	files = diff ? c_files(repo, base, diff) : NULL;
-	if (!files)
-		return 1;
-	dir = bridge_dir();
-	rc = bridges_load(dir, &all, &nr);
-	if (!rc) {
-		used = xcalloc(nr + 1, sizeof(*used));
-		rc = lift_all(repo, base, diff, files, all, nr, used, &nu, out, &lifts, &eras,
-			      &lifted_files);
-	}
-	if (!rc && !nu)
+	if (!rc && !l.nu)
 		rc = 1;
-	if (!rc)
-		*names = xprintf("%s (%s)", lifts.buf, eras.buf);
-	if (rc) {
-		git_tree_free(*out);
-		*out = NULL;
+	if (!rc) {
+		*names = xprintf("%s (%s)", l.lifts.buf, l.eras.buf);
+		*out = l.lifted;
+		l.lifted = NULL;
 	}
-	sbuf_release(&lifts);
-	sbuf_release(&eras);
-	sbuf_release(&lifted_files);
-	bridges_release(all, nr);
-	free(all);
-	free(used);
-	free(files);
-	free(dir);
+	lifting_release(&l);
 	return rc;
 }
 
@@ -584,55 +594,39 @@ int bridge_lift(git_repository *repo, git_tree *base, const char *diff, git_tree
 int bridge_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 git_tree **out, char **note, char **why)
 {
-	struct bridge *all = NULL, **used = NULL;
-	struct sbuf sb = {0}, lifts = {0}, eras = {0}, lifted_files = {0};
-	git_tree *lifted = NULL, *rt = NULL, *applied = NULL, *low = NULL;
-	char *dir = NULL, *files = NULL;
-	size_t nr = 0, nu = 0, i;
-	int rc = 1;
+	struct sbuf sb = {0};
+	struct lifting l;
+	git_tree *rt = NULL, *applied = NULL, *low = NULL;
+	size_t i;
+	int rc;
 
 	*out = NULL;
 	*note = NULL;
 	*why = NULL;
-	if (!p->diff)
-		goto out;
-	files = c_files(repo, base, p->diff);
-	if (!files)
-		goto out;
-	dir = bridge_dir();
-	if (bridges_load(dir, &all, &nr) < 0) {
-		rc = -1;
-		goto out;
-	}
-	used = xcalloc(nr + 1, sizeof(*used));
-	rc = -1;
-	if (lift_all(repo, base, p->diff, files, all, nr, used, &nu, &lifted, &lifts, &eras,
-		     &lifted_files) < 0)
-		goto out;
+	rc = lifting_start(repo, base, p->diff, &l);
 	/* No bridge lifted anything: the rung does not apply, and says nothing. */
-	rc = 1;
-	if (!nu)
-		goto out;
-	rc = lower_all(repo, lifted, used, nu, files, &rt);
+	if (!rc && !l.nu)
+		rc = 1;
 	if (!rc)
-		rc = apply_upstream(repo, lifted, p, &applied, &sb);
+		rc = lower_all(repo, l.lifted, l.used, l.nu, l.files, &rt);
 	if (!rc)
-		rc = lower_all(repo, applied, used, nu, files, &low);
+		rc = apply_upstream(repo, l.lifted, p, &applied, &sb);
+	if (!rc)
+		rc = lower_all(repo, applied, l.used, l.nu, l.files, &low);
 	if (!rc)
 		rc = keep_upstream(repo, base, rt, low, out, &sb);
-	for (i = 0; !rc && i < nu; i++)
-		if (leftover(repo, base, *out, used[i], files, &sb))
+	for (i = 0; !rc && i < l.nu; i++)
+		if (leftover(repo, base, *out, l.used[i], l.files, &sb))
 			rc = 1;
 	if (rc > 0 && sb.len) {
 		char *reason = sbuf_detach(&sb);
 
-		sbuf_addf(&sb, "%s: %s", lifts.buf, reason);
+		sbuf_addf(&sb, "%s: %s", l.lifts.buf, reason);
 		free(reason);
 	}
 	if (!rc)
 		*note = xprintf("ltsport: bridged (%s): lifted %s to %s, applied upstream, lowered back",
-				lifts.buf, lifted_files.buf, eras.buf);
-out:
+				l.lifts.buf, l.lifted_files.buf, l.eras.buf);
 	if (rc) {
 		git_tree_free(*out);
 		*out = NULL;
@@ -640,18 +634,10 @@ out:
 	if (rc > 0 && sb.len)
 		*why = sbuf_detach(&sb);
 	sbuf_release(&sb);
-	sbuf_release(&lifts);
-	sbuf_release(&eras);
-	sbuf_release(&lifted_files);
-	git_tree_free(lifted);
 	git_tree_free(rt);
 	git_tree_free(applied);
 	git_tree_free(low);
-	bridges_release(all, nr);
-	free(all);
-	free(used);
-	free(files);
-	free(dir);
+	lifting_release(&l);
 	return rc;
 }
 
