@@ -381,23 +381,17 @@ int ladder_apply(git_repository *repo, git_tree *base, struct series_patch *p,
 		 const struct ladder_opts *o, struct adaptation *a)
 {
 	struct series_patch moved;
-	char *diff = NULL, *note = NULL;
+	char *note;
 	int rc;
 
-	if (p->diff && diff_find_moved(repo, base, p->diff, strlen(p->diff), &diff, &note) < 0)
-		git_error_clear();
-	if (!diff) {
-		free(note);
+	if (!patch_for_tree(repo, base, p, &moved, &note))
 		return ladder_rungs(repo, base, p, o, a);
-	}
-	moved = *p;
-	moved.diff = diff;
 	rc = ladder_rungs(repo, base, &moved, o, a);
 	if (!rc)
 		note_moved(a, note);
 	else if (a->failure)
 		note_moved_failure(a, note);
-	free(diff);
+	free(moved.diff);
 	free(note);
 	return rc;
 }

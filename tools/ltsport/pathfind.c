@@ -17,6 +17,7 @@
 
 #include "util.h"
 #include "gitops.h"
+#include "series.h"
 #include "pathfind.h"
 
 /* A line counts as evidence only when it is specific: not a brace or a bare return. */
@@ -344,4 +345,28 @@ int diff_find_moved(git_repository *repo, git_tree *base, const char *text, size
 	*out = cur;
 	*note = sbuf_detach(&why);
 	return 0;
+}
+
+/*
+ * p as it goes on base: 1 with *moved a copy of p whose diff (the
+ * caller's to free) has the paths of the files base has under another
+ * name, and *note naming them; 0 when none moved (a failed search is a
+ * search that found nothing: the rungs then say the file is missing).
+ */
+int patch_for_tree(git_repository *repo, git_tree *base, const struct series_patch *p,
+		   struct series_patch *moved, char **note)
+{
+	char *diff = NULL;
+
+	*note = NULL;
+	if (p->diff && diff_find_moved(repo, base, p->diff, strlen(p->diff), &diff, note) < 0)
+		git_error_clear();
+	if (!diff) {
+		free(*note);
+		*note = NULL;
+		return 0;
+	}
+	*moved = *p;
+	moved->diff = diff;
+	return 1;
 }

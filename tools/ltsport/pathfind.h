@@ -17,4 +17,9 @@ int diff_find_moved(struct git_repository *repo, struct git_tree *base,
 		    const char *text, size_t len,
 		    char **out, char **note);
 
+struct series_patch;
+
+int patch_for_tree(struct git_repository *repo, struct git_tree *base,
+		   const struct series_patch *p, struct series_patch *moved, char **note);
+
 #endif

@@ -408,22 +408,16 @@ static enum content content_check(struct tree_state *ts, struct series_patch *p,
 				  git_tree *cur, struct patch_verdict *pv, char **ev)
 {
 	struct series_patch moved;
-	char *diff = NULL, *note = NULL, *e;
+	char *note, *e;
 	enum content c;
 
-	if (p->diff && diff_find_moved(ts->repo, cur, p->diff, strlen(p->diff), &diff, &note) < 0)
-		git_error_clear();
-	if (!diff) {
-		free(note);
+	if (!patch_for_tree(ts->repo, cur, p, &moved, &note))
 		return content_as_written(ts, p, cur, pv, ev);
-	}
-	moved = *p;
-	moved.diff = diff;
 	c = content_as_written(ts, &moved, cur, pv, ev);
 	e = xprintf("%s; %s", note, *ev ? *ev : "");
 	free(*ev);
 	*ev = e;
-	free(diff);
+	free(moved.diff);
 	free(note);
 	return c;
 }
