@@ -396,43 +396,6 @@ static int blank(const char *s, size_t n)
 	return !n;
 }
 
-/*
- * An image of context only found only with fuzz: is a block of the other
- * side's lines near there (a pure addition forward whose added lines are
- * already there a line or two off; in reverse, a pure deletion whose
- * lines are still there)? Then the match is no evidence of either state.
- */
-static int other_side_nearby(const struct hm_text *t, const struct hm_hunk *h, int dir,
-			     const struct hm_where *w)
-{
-	char origin = dir == HM_FORWARD ? '+' : '-';
-	size_t lo = w->start > h->nr ? w->start - h->nr : 0;
-	size_t hi = w->start + w->span + h->nr, i = 0;
-	const struct hm_line **blk = xcalloc(h->nr + 1, sizeof(*blk));
-	int found = 0;
-
-	while (i < h->nr && !found) {
-		size_t nr = 0, at, k, real = 0;
-
-		for (; i < h->nr && h->lines[i].origin != origin; i++)
-			;
-		for (; i < h->nr && h->lines[i].origin == origin; i++) {
-			blk[nr++] = &h->lines[i];
-			real += !blank(h->lines[i].s, h->lines[i].n);
-		}
-		if (!real)
-			continue;
-		for (at = lo; !found && at + nr <= t->nr && at <= hi; at++) {
-			for (k = 0; k < nr; k++)
-				if (!line_eq(t->s[at + k], t->n[at + k], blk[k]->s, blk[k]->n, 1))
-					break;
-			found = k == nr;
-		}
-	}
-	free(blk);
-	return found;
-}
-
 /* The image without top and bottom context lines: pointers into h. */
 static size_t image(const struct hm_hunk *h, int dir, size_t top, size_t bottom,
 		    const struct hm_line **img)
@@ -462,6 +425,40 @@ static int match_at(const struct hm_text *t, size_t at, const struct hm_line **i
 		if (!line_eq(t->s[at + k], t->n[at + k], img[k]->s, img[k]->n, ws))
 			return 0;
 	return 1;
+}
+
+/*
+ * A match of an image of context only that needed fuzz, with a block of
+ * the other side's lines near it (a pure addition forward whose added
+ * lines are already there a line or two off; in reverse, a pure deletion
+ * whose lines are still there): no evidence of either state.
+ */
+static int fuzzed_beside_other_side(const struct hm_text *t, const struct hm_hunk *h, int dir,
+				    const struct hm_where *w)
+{
+	char origin = dir == HM_FORWARD ? '+' : '-';
+	size_t lo = w->start > h->nr ? w->start - h->nr : 0;
+	size_t hi = w->start + w->span + h->nr, i = 0;
+	const struct hm_line **blk;
+	int found = 0;
+
+	if (!w->fuzz || side_lines(h, dir))
+		return 0;
+	blk = xcalloc(h->nr + 1, sizeof(*blk));
+	while (i < h->nr && !found) {
+		size_t nr = 0, at, real = 0;
+
+		for (; i < h->nr && h->lines[i].origin != origin; i++)
+			;
+		for (; i < h->nr && h->lines[i].origin == origin; i++) {
+			blk[nr++] = &h->lines[i];
+			real += !blank(h->lines[i].s, h->lines[i].n);
+		}
+		for (at = lo; real && !found && at <= hi; at++)
+			found = match_at(t, at, blk, nr, 1);
+	}
+	free(blk);
+	return found;
 }
 
 static int same_name(const char *a, const char *b)
@@ -829,8 +826,7 @@ static size_t forward_hunks(const struct hm_file *f, struct hm_text *t, int max_
 		int fuzz = check ? hm_check_fuzz(h, HM_FORWARD, max_fuzz) : max_fuzz;
 		int rc = hm_locate(t, h, HM_FORWARD, h->new_start + delta, from, fuzz, &w, &why);
 
-		if (!rc && check && w.fuzz && !side_lines(h, HM_FORWARD) &&
-		    other_side_nearby(t, h, HM_FORWARD, &w)) {
+		if (!rc && check && fuzzed_beside_other_side(t, h, HM_FORWARD, &w)) {
 			why = xprintf("(%s): matches only with fuzz %d, and lines it adds are already near line %ld: refusing to add them twice",
 				      h->header, w.fuzz, w.line);
 			rc = 1;
@@ -873,8 +869,7 @@ static size_t reverse_hunks(const struct hm_file *f, const struct hm_text *t, in
 
 		if (!hm_locate(t, h, HM_REVERSE, h->new_start + delta, from,
 			       hm_check_fuzz(h, HM_REVERSE, max_fuzz), &w, &why) &&
-		    !(w.fuzz && !side_lines(h, HM_REVERSE) &&
-		      other_side_nearby(t, h, HM_REVERSE, &w))) {
+		    !fuzzed_beside_other_side(t, h, HM_REVERSE, &w)) {
 			from = w.start + w.span;
 			delta += w.offset;
 			ok[k] = 1;
