@@ -19,6 +19,10 @@ export GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'
 # Kernel builds keep using the user's compiler cache, whatever HOME becomes.
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export HOME="$TRASH/home" GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
+# spatch's results (tools/ltsport/spcache.c) are shared by the tests of one
+# build: they are keyed by the spatch, the rule and every byte spatch reads,
+# so a test with its own (fake) spatch or files never meets another's.
+export LTSPORT_CACHE_DIR="${LTSPORT_CACHE_DIR:-$TOP/build/cache}"
 # No progress lines on stderr, so tests can check it is empty (t0080 tests them).
 export LTSPORT_QUIET=1
 mkdir -p "$HOME"

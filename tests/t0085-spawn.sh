@@ -225,6 +225,13 @@ test_expect_success 'spawn: the tick hook runs every tick_s while the child runs
 	grep -q "^ticks=0$" res
 '
 
+test_expect_success 'spawn: a tick hook that asks to stop ends the child as its time limit would' '
+	"$HELPER" --tick 1 --tick-stop 2 -- sleep 30 >res &&
+	grep -q "^ret=0 code=143 signal=15 timed_out=1 " res &&
+	grep -q "^ticks=2$" res &&
+	s=$(sed -n "s/.* seconds=\([0-9]*\)$/\1/p" res) && test "$s" -ge 2 && test "$s" -le 4
+'
+
 test_expect_success 'spawn: "not found" from exec, not from an exit code of 127' '
 	"$HELPER" -- no-such-program-here >res 2>err &&
 	grep -q "^ret=-1 .*exec_errno=2 " res &&

@@ -61,6 +61,7 @@ while [ $# -gt 0 ]; do
 done
 echo "qemu $accel $(cat "$kernel" | tr '\n' ' ')| $append" >>"$FAKE_LOG"
 secs=$(echo "$append" | sed -n 's/.*ltsport\.seconds=\([0-9]*\).*/\1/p')
+[ "$accel" = kvm ] && [ "${FAKE_KVM:-}" = silent ] && exec sleep 600
 exec >"$console"
 printf '[    0.000000] Linux version 6.1.0-fake\r\n'
 [ "$accel" = kvm ] && [ "${FAKE_KVM:-}" = hang ] && exec sleep 600
@@ -261,6 +262,22 @@ test_expect_success 'auto: KVM only when a probe boot gives a result under it, t
 		rm backports/.work/repro/accel-x86_64
 	else
 		test ! -e backports/.work/repro/accel-x86_64
+	fi
+'
+
+test_expect_success 'auto: a probe boot that prints nothing is stopped after 10 s, not at its time limit' '
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		rm -f backports/.work/repro/accel-x86_64 &&
+		: >"$FAKE_LOG" &&
+		t0=$(date +%s) &&
+		FAKE_KVM=silent lt repro --tree shipped --timeout 40 &&
+		t1=$(date +%s) &&
+		test "$(cat rc)" = 0 &&
+		grep -q "^qemu kvm .*ltsport.seconds=1 " "$FAKE_LOG" &&
+		grep -q "^repro: a probe boot under KVM printed nothing in 10 s: TCG$" out &&
+		test "$(jq -r .accel backports/swap-race/shipped/repro.json)" = tcg &&
+		test $((t1 - t0)) -lt 35 &&
+		rm backports/.work/repro/accel-x86_64
 	fi
 '
 

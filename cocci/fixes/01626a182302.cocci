@@ -38,6 +38,13 @@
 //  upstream patch has none (checkpatch asks for one at the unlocked
 //  waitqueue_active() test, and mainline goes without).
 // Options: --no-includes --include-headers
+// Isomorphisms: every rule disables commeq (E == C also as C == E),
+//  bitand_comm (X & Y also as Y & X) and not_int2 (X also as X != 0):
+//  kernel code writes these conditions one way in every era, and
+//  expanding them was most of spatch's time (on 6.1's files:
+//  patch 4.0 s, 2.1 s without).
+//  The output is the same without them on every era fixture and on
+//  4.19, 5.10, 6.1, 6.6 and 6.12 (before, after each fix, after both).
 
 // Mainline's remove_wait_queue() line in the 6.12 skip branch is exactly
 // 80 columns; spatch would wrap it at its default width.
@@ -66,7 +73,7 @@ def note(p, kind, what):
 // What the tree has
 // ---------------------------------------------------------------------
 
-@skip exists@
+@skip disable commeq, bitand_comm, not_int2 exists@
 identifier SI;
 expression ENT;
 position p;
@@ -81,7 +88,7 @@ do_swap_page(...)
   ... when any
 }
 
-@pinned exists@
+@pinned disable commeq, bitand_comm, not_int2 exists@
 position p;
 expression list ES;
 @@
@@ -90,7 +97,7 @@ do_swap_page(...)
   <+... swapcache_prepare@p(ES) ...+>
 }
 
-@waits exists@
+@waits disable commeq, bitand_comm, not_int2 exists@
 expression E;
 symbol swapcache_wq;
 @@
@@ -103,7 +110,7 @@ do_swap_page(...)
 // patch
 // ---------------------------------------------------------------------
 
-@sleep depends on patch && pinned && !waits exists@
+@sleep depends on patch && pinned && !waits disable commeq, bitand_comm, not_int2 exists@
 expression list ES;
 symbol swapcache_wq, wait;
 @@
@@ -120,7 +127,7 @@ do_swap_page(...)
   ... when any
 }
 
-@wq_head depends on sleep@
+@wq_head depends on sleep disable commeq, bitand_comm, not_int2@
 typedef vm_fault_t;
 declarer name DECLARE_WAIT_QUEUE_HEAD;
 symbol swapcache_wq;
@@ -136,7 +143,7 @@ symbol swapcache_wq;
 //	struct page *page;
 // (the pattern names one declarator of the folio line; spatch matches it
 // inside the two-declarator line and adds before the page local) ...
-@wq_entry_folio depends on sleep@
+@wq_entry_folio depends on sleep disable commeq, bitand_comm, not_int2@
 declarer name DECLARE_WAITQUEUE;
 symbol vma, vmf, folio, page, wait, current;
 @@
@@ -150,7 +157,7 @@ do_swap_page(...)
 }
 
 // ... else (page trees, 4.19 to 5.15) right after the vma local ...
-@wq_entry depends on sleep && !wq_entry_folio@
+@wq_entry depends on sleep && !wq_entry_folio disable commeq, bitand_comm, not_int2@
 declarer name DECLARE_WAITQUEUE;
 symbol vma, vmf, wait, current;
 @@
@@ -162,7 +169,7 @@ do_swap_page(...)
 }
 
 // ... else before the entry local.
-@wq_entry_fallback depends on sleep && !wq_entry_folio && !wq_entry@
+@wq_entry_fallback depends on sleep && !wq_entry_folio && !wq_entry disable commeq, bitand_comm, not_int2@
 declarer name DECLARE_WAITQUEUE;
 typedef swp_entry_t;
 symbol entry, wait, current;
@@ -175,7 +182,7 @@ do_swap_page(...)
   ...
 }
 
-@wake depends on sleep@
+@wake depends on sleep disable commeq, bitand_comm, not_int2@
 expression list ES;
 symbol need_clear_cache, swapcache_wq;
 @@
@@ -196,13 +203,13 @@ do_swap_page(...)
 // revert
 // ---------------------------------------------------------------------
 
-@rv_head depends on revert@
+@rv_head depends on revert disable commeq, bitand_comm, not_int2@
 declarer name DECLARE_WAIT_QUEUE_HEAD;
 symbol swapcache_wq;
 @@
 -static DECLARE_WAIT_QUEUE_HEAD(swapcache_wq);
 
-@rv_entry depends on revert@
+@rv_entry depends on revert disable commeq, bitand_comm, not_int2@
 declarer name DECLARE_WAITQUEUE;
 symbol wait, current;
 @@
@@ -213,7 +220,7 @@ do_swap_page(...)
   ...
 }
 
-@rv_sleep depends on revert@
+@rv_sleep depends on revert disable commeq, bitand_comm, not_int2@
 expression E;
 symbol swapcache_wq;
 @@
@@ -230,7 +237,7 @@ do_swap_page(...)
 
 // Taking the whole if out and putting the brace-less one back keeps the
 // layout; removing only the braces does not.
-@rv_wake depends on revert@
+@rv_wake depends on revert disable commeq, bitand_comm, not_int2@
 expression list ES;
 symbol need_clear_cache, swapcache_wq;
 @@
@@ -251,7 +258,7 @@ do_swap_page(...)
 // report
 // ---------------------------------------------------------------------
 
-@rp_waits depends on report exists@
+@rp_waits depends on report disable commeq, bitand_comm, not_int2 exists@
 expression list ES;
 expression E;
 position p;
@@ -268,7 +275,7 @@ do_swap_page(...)
   ... when any
 }
 
-@rp_sleeps depends on report exists@
+@rp_sleeps depends on report disable commeq, bitand_comm, not_int2 exists@
 expression list ES;
 position p;
 @@
@@ -283,7 +290,7 @@ do_swap_page(...)
   ... when any
 }
 
-@rp_clear depends on report exists@
+@rp_clear depends on report disable commeq, bitand_comm, not_int2 exists@
 expression list ES;
 position p;
 symbol need_clear_cache;
@@ -296,7 +303,7 @@ do_swap_page(...)
   ... when any
 }
 
-@rp_wake depends on report exists@
+@rp_wake depends on report disable commeq, bitand_comm, not_int2 exists@
 expression list ES;
 position pc, pw;
 symbol swapcache_wq;

@@ -68,6 +68,13 @@
 //  The pin ends with a blank line unless the branch already opens with one
 //  (what revert leaves of an upstream-shaped backport).
 // Options: --no-includes --include-headers
+// Isomorphisms: every rule disables commeq (E == C also as C == E),
+//  bitand_comm (X & Y also as Y & X) and not_int2 (X also as X != 0):
+//  kernel code writes these conditions one way in every era, and
+//  expanding them was most of spatch's time (on 6.1's files:
+//  patch 8.5 s, 1.5 s without).
+//  The output is the same without them on every era fixture and on
+//  4.19, 5.10, 6.1, 6.6 and 6.12 (before, after each fix, after both).
 
 // Added code is printed within 80 columns: the !CONFIG_SWAP swapcache_clear()
 // stub, one line of 83 in mainline, is wrapped after its first parameter, as
@@ -145,7 +152,7 @@ def note(p, kind, what):
 // mm/memory.c: find the skip-swapcache branch and whether it is pinned
 // ---------------------------------------------------------------------
 
-@skip exists@
+@skip disable commeq, bitand_comm, not_int2 exists@
 identifier SI;
 expression ENT;
 position p;
@@ -160,7 +167,7 @@ do_swap_page(...)
   ... when any
 }
 
-@pinned exists@
+@pinned disable commeq, bitand_comm, not_int2 exists@
 position p;
 expression list ES;
 @@
@@ -173,7 +180,7 @@ do_swap_page(...)
 // patch: mm/memory.c
 // ---------------------------------------------------------------------
 
-@dacct depends on patch && skip && !pinned exists@
+@dacct depends on patch && skip && !pinned disable commeq, bitand_comm, not_int2 exists@
 expression list DA;
 @@
 do_swap_page(...)
@@ -183,7 +190,7 @@ do_swap_page(...)
   ... when any
 }
 
-@blank depends on patch && skip && !pinned exists@
+@blank depends on patch && skip && !pinned disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 position p : script:python() { blank_after(p) };
@@ -198,7 +205,7 @@ do_swap_page(...)
   ... when any
 }
 
-@pin_dacct depends on patch && skip && !pinned && dacct && !blank exists@
+@pin_dacct depends on patch && skip && !pinned && dacct && !blank disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 expression list dacct.DA;
@@ -222,7 +229,7 @@ do_swap_page(...)
   ... when any
 }
 
-@pin_plain depends on patch && skip && !pinned && !dacct && !blank exists@
+@pin_plain depends on patch && skip && !pinned && !dacct && !blank disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 statement S2;
@@ -245,7 +252,7 @@ do_swap_page(...)
 }
 
 // The same, for a branch that already opens with a blank line.
-@pin_dacct_nb depends on patch && skip && !pinned && dacct && blank exists@
+@pin_dacct_nb depends on patch && skip && !pinned && dacct && blank disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 expression list dacct.DA;
@@ -268,7 +275,7 @@ do_swap_page(...)
   ... when any
 }
 
-@pin_plain_nb depends on patch && skip && !pinned && !dacct && blank exists@
+@pin_plain_nb depends on patch && skip && !pinned && !dacct && blank disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 statement S2;
@@ -290,7 +297,7 @@ do_swap_page(...)
 }
 
 // Drop the pin on the normal exit, after the pte lock is released ...
-@clear_out depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) exists@
+@clear_out depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 identifier l = out;
@@ -309,7 +316,7 @@ l:
 
 // ... and at the end of the error exit: before the device reference is put
 // (5.15+), else before the return.
-@clear_release_put depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) exists@
+@clear_release_put depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 identifier l = out_release;
@@ -329,7 +336,7 @@ l:
   ...
 }
 
-@clear_release_ret depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !clear_release_put exists@
+@clear_release_ret depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !clear_release_put disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression skip.ENT;
 identifier l = out_release;
@@ -348,7 +355,7 @@ l:
 }
 
 // Declarations: the mainline place is after rmap_flags (6.1+) ...
-@decl_rmap depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) exists@
+@decl_rmap depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) disable commeq, bitand_comm, not_int2 exists@
 symbol rmap_flags, need_clear_cache, false;
 @@
 do_swap_page(...)
@@ -360,7 +367,7 @@ do_swap_page(...)
 }
 
 // ... else next to the function-scope swap_info (5.15) ...
-@decl_si depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !decl_rmap exists@
+@decl_si depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !decl_rmap disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 symbol need_clear_cache, false;
 @@
@@ -374,7 +381,7 @@ do_swap_page(...)
 
 // ... else (4.19, 5.4, 5.10) hoist the branch-local swap_info to function
 // scope, so that both exits can hand it to swapcache_clear().
-@hoist_local depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !decl_rmap && !decl_si exists@
+@hoist_local depends on patch && (pin_dacct || pin_plain || pin_dacct_nb || pin_plain_nb) && !decl_rmap && !decl_si disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression E;
 statement S1, S2;
@@ -387,7 +394,7 @@ do_swap_page(...)
   ... when any
 }
 
-@hoist_assign depends on hoist_local exists@
+@hoist_assign depends on hoist_local disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 expression hoist_local.E;
 statement S1, S2;
@@ -401,7 +408,7 @@ do_swap_page(...)
   ... when any
 }
 
-@hoist_decl depends on hoist_local exists@
+@hoist_decl depends on hoist_local disable commeq, bitand_comm, not_int2 exists@
 identifier skip.SI;
 typedef swp_entry_t;
 symbol entry, need_clear_cache;
@@ -419,22 +426,22 @@ do_swap_page(...)
 // patch: mm/swapfile.c
 // ---------------------------------------------------------------------
 
-@has_clear_def@
+@has_clear_def disable commeq, bitand_comm, not_int2@
 position p;
 @@
 void swapcache_clear@p(...) { ... }
 
-@has_lock_helper@
+@has_lock_helper disable commeq, bitand_comm, not_int2@
 type T;
 @@
 T lock_cluster_or_swap_info(...) { ... }
 
-@has_free_helper@
+@has_free_helper disable commeq, bitand_comm, not_int2@
 type T;
 @@
 T __swap_entry_free_locked(...) { ... }
 
-@add_clear_def depends on patch && !has_clear_def && has_lock_helper && has_free_helper@
+@add_clear_def depends on patch && !has_clear_def && has_lock_helper && has_free_helper disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("mm/swapfile.c") and has_skip_path(p[0].file) };
 identifier e;
 typedef swp_entry_t;
@@ -460,38 +467,38 @@ typedef swp_entry_t;
 // patch: headers
 // ---------------------------------------------------------------------
 
-@has_clear_proto@
+@has_clear_proto disable commeq, bitand_comm, not_int2@
 type T;
 position p;
 @@
 T swapcache_clear@p(...);
 
-@has_clear_stub@
+@has_clear_stub disable commeq, bitand_comm, not_int2@
 position p;
 @@
 static inline void swapcache_clear@p(...) { ... }
 
-@has_prepare_macro@
+@has_prepare_macro disable commeq, bitand_comm, not_int2@
 identifier x;
 expression E;
 @@
 #define swapcache_prepare(x) E
 
-@has_prepare_stub@
+@has_prepare_stub disable commeq, bitand_comm, not_int2@
 position p;
 @@
 static inline int swapcache_prepare@p(...) { ... }
 
 // mm/swap.h (5.19+): next to swap_cache_get_folio()/lookup_swap_cache(),
 // where mainline has it.
-@add_proto_mm depends on patch && !has_clear_proto@
+@add_proto_mm depends on patch && !has_clear_proto disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("mm/swap.h") and has_skip_path(p[0].file) };
 type T;
 @@
 +void swapcache_clear(struct swap_info_struct *si, swp_entry_t entry);
  T \(swap_cache_get_folio@p\|lookup_swap_cache@p\)(...);
 
-@add_stub_mm depends on patch && !has_clear_stub@
+@add_stub_mm depends on patch && !has_clear_stub disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("mm/swap.h") and has_skip_path(p[0].file) };
 type T;
 @@
@@ -504,7 +511,7 @@ type T;
 // include/linux/swap.h of a tree without mm/swap.h: in the swapfile.c part,
 // right after swapcache_prepare(), i.e. before swap_free() (spatch cannot add
 // after a matched prototype, only before one).
-@add_proto_linux depends on patch && !has_clear_proto@
+@add_proto_linux depends on patch && !has_clear_proto disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("include/linux/swap.h") and decl_header(p[0].file) and has_skip_path(p[0].file) };
 type T;
 typedef swp_entry_t;
@@ -516,7 +523,7 @@ typedef swp_entry_t;
 // stub after swap_duplicate()'s where the tree has none (5.15 to 6.7; up to
 // 5.10 a macro stands in for it), swapcache_clear() one before swap_free()'s
 // where this is the declaration header (up to 5.18).
-@add_stub_prepare depends on patch && !has_prepare_macro && !has_prepare_stub@
+@add_stub_prepare depends on patch && !has_prepare_macro && !has_prepare_stub disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("include/linux/swap.h") and has_skip_path(p[0].file) };
 identifier x;
 typedef swp_entry_t;
@@ -531,7 +538,7 @@ typedef swp_entry_t;
 +	return 0;
 +}
 
-@add_stub_clear depends on patch && !has_clear_stub@
+@add_stub_clear depends on patch && !has_clear_stub disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("include/linux/swap.h") and decl_header(p[0].file) and has_skip_path(p[0].file) };
 identifier x;
 typedef swp_entry_t;
@@ -549,7 +556,7 @@ typedef swp_entry_t;
 // revert
 // ---------------------------------------------------------------------
 
-@rv_pin depends on revert@
+@rv_pin depends on revert disable commeq, bitand_comm, not_int2@
 expression list ES;
 statement S;
 symbol need_clear_cache, true;
@@ -564,7 +571,7 @@ do_swap_page(...)
 
 // The comment after "out:" goes with the if only when the label is taken
 // out and put back (spatch keeps comments that follow a kept label).
-@rv_clear_out depends on revert exists@
+@rv_clear_out depends on revert disable commeq, bitand_comm, not_int2 exists@
 identifier l = out;
 statement S;
 symbol need_clear_cache;
@@ -578,7 +585,7 @@ do_swap_page(...)
   ... when any
 }
 
-@rv_clear depends on revert@
+@rv_clear depends on revert disable commeq, bitand_comm, not_int2@
 statement S;
 symbol need_clear_cache;
 @@
@@ -589,7 +596,7 @@ do_swap_page(...)
   ...>
 }
 
-@rv_decl depends on revert@
+@rv_decl depends on revert disable commeq, bitand_comm, not_int2@
 symbol need_clear_cache, false;
 @@
 do_swap_page(...)
@@ -601,7 +608,7 @@ do_swap_page(...)
 
 // Undo the hoist (4.19, 5.4, 5.10): the assignment right before the skip
 // branch becomes the block-local declaration again.
-@rv_hoist depends on revert exists@
+@rv_hoist depends on revert disable commeq, bitand_comm, not_int2 exists@
 identifier SI;
 expression ENT;
 statement S1, S2;
@@ -614,7 +621,7 @@ do_swap_page(...)
   ... when any
 }
 
-@rv_hoist_local depends on rv_hoist exists@
+@rv_hoist_local depends on rv_hoist disable commeq, bitand_comm, not_int2 exists@
 identifier rv_hoist.SI;
 expression rv_hoist.ENT;
 statement S1, S2;
@@ -628,7 +635,7 @@ do_swap_page(...)
   ... when any
 }
 
-@rv_hoist_decl depends on rv_hoist@
+@rv_hoist_decl depends on rv_hoist disable commeq, bitand_comm, not_int2@
 identifier rv_hoist.SI;
 @@
 do_swap_page(...)
@@ -638,21 +645,21 @@ do_swap_page(...)
   ...
 }
 
-@rv_clear_def depends on revert@
+@rv_clear_def depends on revert disable commeq, bitand_comm, not_int2@
 @@
 - void swapcache_clear(...) { ... }
 
-@rv_clear_proto depends on revert@
+@rv_clear_proto depends on revert disable commeq, bitand_comm, not_int2@
 type T;
 position p;
 @@
 - T swapcache_clear@p(...);
 
-@rv_clear_stub depends on revert@
+@rv_clear_stub depends on revert disable commeq, bitand_comm, not_int2@
 @@
 - static inline void swapcache_clear(...) { ... }
 
-@rv_prepare_stub depends on revert@
+@rv_prepare_stub depends on revert disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("include/linux/swap.h") };
 identifier x;
 typedef swp_entry_t;
@@ -676,7 +683,7 @@ p << pinned.p;
 @@
 facts["pin"] = p
 
-@rp_exit depends on report && skip exists@
+@rp_exit depends on report && skip disable commeq, bitand_comm, not_int2 exists@
 identifier l = {out, out_release};
 position p;
 statement S;
@@ -695,7 +702,7 @@ p << rp_exit.p;
 @@
 facts.setdefault("exits", {})[str(l)] = p
 
-@rp_exit_clear depends on report && skip exists@
+@rp_exit_clear depends on report && skip disable commeq, bitand_comm, not_int2 exists@
 identifier l = {out, out_release};
 position p;
 expression list ES;
@@ -715,12 +722,12 @@ p << rp_exit_clear.p;
 @@
 facts.setdefault("clears", {})[str(l)] = p
 
-@rp_prepare_def depends on report@
+@rp_prepare_def depends on report disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("mm/swapfile.c") };
 @@
 int swapcache_prepare@p(...) { ... }
 
-@rp_clear_def depends on report@
+@rp_clear_def depends on report disable commeq, bitand_comm, not_int2@
 position p : script:python() { p[0].file.endswith("mm/swapfile.c") };
 @@
 void swapcache_clear@p(...) { ... }

@@ -60,6 +60,13 @@
 //  inserts; this rule also defines the hook, so one run makes a kernel that
 //  builds.
 // Options: --no-includes --include-headers
+// Isomorphisms: every rule disables commeq (E == C also as C == E),
+//  bitand_comm (X & Y also as Y & X) and not_int2 (X also as X != 0):
+//  kernel code writes these conditions one way in every era, and
+//  expanding them was most of spatch's time (on 6.1's files:
+//  patch 2.7 s, 1.4 s without).
+//  The output is the same without them on every era fixture and on
+//  4.19, 5.10, 6.1, 6.6 and 6.12 (before, after each fix, after both).
 
 virtual patch
 virtual report
@@ -98,7 +105,7 @@ defs = []
 // The synchronous read of the skip-swapcache branch, found by the branch
 // condition as in cocci/fixes/ (SWP_SYNCHRONOUS_IO, with or without
 // data_race(); __swap_count() with one or two arguments).
-@read exists@
+@read disable commeq, bitand_comm, not_int2 exists@
 symbol true;
 identifier SI;
 expression ENT, P;
@@ -125,14 +132,14 @@ do_swap_page(...)
   ... when any
 }
 
-@form@
+@form disable commeq, bitand_comm, not_int2@
 position read.p;
 identifier rd;
 expression list ES;
 @@
 rd@p(ES)
 
-@hooked exists@
+@hooked disable commeq, bitand_comm, not_int2 exists@
 position read.p, hp;
 identifier rd;
 expression list ES;
@@ -140,17 +147,17 @@ expression list ES;
 rd@p@hp(ES);
 ltsport_swapin_delay();
 
-@defined@
+@defined disable commeq, bitand_comm, not_int2@
 identifier hook = ltsport_swapin_delay;
 position q;
 @@
 hook@q(...) { ... }
 
-@has_delay_h@
+@has_delay_h disable commeq, bitand_comm, not_int2@
 @@
 #include <linux/delay.h>
 
-@has_moduleparam_h@
+@has_moduleparam_h disable commeq, bitand_comm, not_int2@
 @@
 #include <linux/moduleparam.h>
 
@@ -158,7 +165,7 @@ hook@q(...) { ... }
 // patch
 // ---------------------------------------------------------------------
 
-@hook depends on patch && !hooked@
+@hook depends on patch && !hooked disable commeq, bitand_comm, not_int2@
 position read.p;
 identifier rd;
 expression list ES;
@@ -166,17 +173,17 @@ expression list ES;
  rd@p(ES);
 +ltsport_swapin_delay();
 
-@include_moduleparam depends on patch && read && !has_moduleparam_h@
+@include_moduleparam depends on patch && read && !has_moduleparam_h disable commeq, bitand_comm, not_int2@
 @@
  #include <linux/mm.h>
 +#include <linux/moduleparam.h>
 
-@include_delay depends on patch && read && !has_delay_h@
+@include_delay depends on patch && read && !has_delay_h disable commeq, bitand_comm, not_int2@
 @@
  #include <linux/mm.h>
 +#include <linux/delay.h>
 
-@define depends on patch && read && !defined@
+@define depends on patch && read && !defined disable commeq, bitand_comm, not_int2@
 type T;
 declarer name core_param;
 @@

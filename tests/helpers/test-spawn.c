@@ -5,7 +5,7 @@
  *
  *   test-spawn [--timeout S] [--grace S] [--log FILE] [--capture]
  *              [--keep-stdin] [--temp-dir DIR] [--temp-file FILE] [--sigchld]
- *              [--tick S]
+ *              [--tick S] [--tick-stop N]
  *              -- PROG ARGS...
  *   test-spawn --run [--timeout S] [--log FILE] -- PROG ARGS...
  *
@@ -18,7 +18,8 @@
  * the SIGCHLD pipe that kernels without pidfds need. --run goes through
  * spawn_run(), as most callers do, and prints "ret=N status=N timed_out=N".
  * --tick S sets the periodic hook to every S seconds and then prints
- * "ticks=N", the times it was called.
+ * "ticks=N", the times it was called; --tick-stop N makes the hook ask
+ * for the child to be stopped at its Nth call.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +30,11 @@
 #include "../../tools/ltsport/fsutil.h"
 #include "../../tools/ltsport/spawn.h"
 
-static void count_tick(void *arg)
+static int tick_stop;
+
+static int count_tick(void *arg)
 {
-	(*(int *)arg)++;
+	return ++*(int *)arg == tick_stop;
 }
 
 int main(int argc, char **argv)
@@ -57,6 +60,8 @@ int main(int argc, char **argv)
 			capture = 1;
 		else if (!strcmp(argv[i], "--tick") && i + 1 < argc)
 			sp.tick_s = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--tick-stop") && i + 1 < argc)
+			tick_stop = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--keep-stdin"))
 			sp.keep_stdin = 1;
 		else if (!strcmp(argv[i], "--temp-dir") && i + 1 < argc)

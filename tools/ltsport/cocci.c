@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <git2.h>
 
 #include "util.h"
@@ -17,9 +18,21 @@
 #include "scratch.h"
 #include "series.h"
 #include "cocci.h"
+#include "spcache.h"
 
 #define SPATCH_TIMEOUT 300
 
+static int spatch_ran_clean(const char *log, const struct spawn_result *res)
+{
+	struct stat st;
+
+	return !res->status && !res->timed_out && !stat(log, &st) && st.st_size == 0;
+}
+
+/*
+ * spatch on the scratch copy, or what it did on the same bytes before
+ * (spcache.c): 0 with its output in res, -1 when it failed.
+ */
 static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 		      int in_place, struct spawn_result *res)
 {
@@ -29,8 +42,15 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 		"--no-includes", "--include-headers", "--timeout", "240",
 		"--dir", sc->dir, in_place ? "--in-place" : NULL, NULL,
 	};
-	int ret = spawn_run(argv, sc->dir, SPATCH_TIMEOUT, log, res);
+	char key[SPCACHE_KEYSZ + 1];
+	int cached = !spcache_key(rule, mode, in_place, sc, key), ret;
 
+	memset(res, 0, sizeof(*res));
+	if (cached && spcache_load(key, sc, &res->out)) {
+		free(log);
+		return 0;
+	}
+	ret = spawn_run(argv, sc->dir, SPATCH_TIMEOUT, log, res);
 	if (!ret && res->status) {
 		char *text = NULL;
 
@@ -39,6 +59,9 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 			    res->status, text ? text : "");
 		free(text);
 	}
+	/* a diff names the scratch copy: only a report's output is kept */
+	if (!ret && cached && spatch_ran_clean(log, res))
+		spcache_store(key, sc, in_place ? NULL : res->out);
 	free(log);
 	return ret;
 }

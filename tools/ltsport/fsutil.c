@@ -145,7 +145,8 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 	return ret;
 }
 
-int mkdir_p(const char *path)
+/* mkdir -p: 0, or -1 with errno and *failed (when not NULL) the part that failed. */
+int mkdir_p_quiet(const char *path, char **failed)
 {
 	char *p = xstrdup(path);
 	char *s;
@@ -158,7 +159,12 @@ int mkdir_p(const char *path)
 
 		*s = '\0';
 		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			ret = error("%s: cannot create directory: %s", p, strerror(errno));
+			int e = errno;
+
+			if (failed)
+				*failed = xstrdup(p);
+			errno = e;
+			ret = -1;
 			break;
 		}
 		*s = c;
@@ -166,6 +172,20 @@ int mkdir_p(const char *path)
 			break;
 	}
 	free(p);
+	return ret;
+}
+
+int mkdir_p(const char *path)
+{
+	char *failed = NULL;
+	int ret = mkdir_p_quiet(path, &failed);
+
+	if (ret < 0) {
+		int e = errno;
+
+		ret = error("%s: cannot create directory: %s", failed, strerror(e));
+		free(failed);
+	}
 	return ret;
 }
 

@@ -12,6 +12,7 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 /* text to path atomically, or to stdout when path is NULL; what names it in an error. */
 int write_text_out(const char *path, const char *text, const char *what);
 int mkdir_p(const char *path);
+int mkdir_p_quiet(const char *path, char **failed);
 int rm_rf(const char *path);
 int path_exists(const char *path);
 int is_dir(const char *path);

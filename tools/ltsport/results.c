@@ -917,7 +917,7 @@ static void inputs_add_bridges(struct inputs *in)
 }
 
 /* The program on PATH, by size and time: a new spatch is another input. */
-static void inputs_add_program(struct inputs *in, const char *key, const char *prog)
+void inputs_add_program(struct inputs *in, const char *key, const char *prog)
 {
 	const char *path = getenv("PATH");
 	char *list = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL, *dir;

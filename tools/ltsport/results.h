@@ -244,6 +244,8 @@ void inputs_add_oid(struct inputs *in, const char *key, const git_oid *id);
 void inputs_add_blob(struct inputs *in, const char *key, const char *data, size_t len);
 /* A file's content by its git hash; an absent file is "absent". */
 void inputs_add_file(struct inputs *in, const char *key, const char *path);
+/* The first prog on PATH by path, size and time; "absent" when none. */
+void inputs_add_program(struct inputs *in, const char *key, const char *prog);
 int inputs_final(struct inputs *in, char out[INPUTS_HEXSZ + 1]);
 
 /*

@@ -598,7 +598,10 @@ int spawn_wait(struct spawn *sp, struct spawn_status *st)
 			long now = now_ms();
 
 			if (next_tick <= now) {
-				sp->tick(sp->tick_arg);
+				if (sp->tick(sp->tick_arg)) {
+					deadline = now;
+					left = 0;
+				}
 				while (next_tick <= now)
 					next_tick += tick_ms;
 			}

@@ -28,8 +28,9 @@ struct spawn {
 	/*
 	 * Called from spawn_wait() about every tick_s seconds while the child
 	 * runs (from its poll loop, never from a signal handler); NULL: none.
+	 * Nonzero stops the child as its time limit would (timed_out).
 	 */
-	void (*tick)(void *arg);
+	int (*tick)(void *arg);
 	void *tick_arg;
 	int tick_s;
 

@@ -29,6 +29,8 @@
 #define TAIL_LINES 25
 #define TAIL_BYTES 8192
 #define KVM_PROBE_TIMEOUT 45
+/* a kernel under a working KVM prints its first line in well under a second */
+#define KVM_PROBE_FIRST_OUTPUT_S 10
 
 #define RESULT_WORD "LTSPORT-REPRO"
 #define LINE_MAX_BYTES 4096	/* a result line, CR LF not counted */
@@ -743,12 +745,13 @@ struct tick_state {
 	const struct vm_boot *b;
 	unsigned long secs, rounds;
 	int seen;
+	int silent;		/* stopped: nothing on the console by first_output_s */
+	double t0, next_label;
 };
 
 /* The console's last VM_TICK_BYTES, a file QEMU may not have made yet. */
-static void console_tick(void *arg)
+static void console_tick(struct tick_state *ts)
 {
-	struct tick_state *ts = arg;
 	unsigned long secs, rounds;
 	char *buf;
 	off_t size, off;
@@ -782,6 +785,31 @@ static void console_tick(void *arg)
 		progress_update("%s: guest %lu s, %lu rounds", ts->b->label, secs, rounds);
 	}
 	free(buf);
+}
+
+static int console_is_empty(const char *console)
+{
+	struct stat st;
+
+	return stat(console, &st) < 0 || st.st_size == 0;
+}
+
+/* The guest's ticks as progress, and the first-output limit. */
+static int boot_tick(void *arg)
+{
+	struct tick_state *ts = arg;
+	double now = now_s();
+
+	if (ts->b->first_output_s && !ts->silent && now - ts->t0 >= ts->b->first_output_s &&
+	    console_is_empty(ts->b->console)) {
+		ts->silent = 1;
+		return 1;
+	}
+	if (ts->b->label && now >= ts->next_label) {
+		console_tick(ts);
+		ts->next_label = now + VM_TICK_EVERY_S;
+	}
+	return 0;
 }
 
 int vm_run(const struct vm_boot *b, struct vm_result *r)
@@ -841,10 +869,12 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 	unlink(errlog);
 	sp.argv = argv;
 	sp.log = errlog;
-	if (b->label) {
-		sp.tick = console_tick;
+	if (b->label || b->first_output_s) {
+		ts.t0 = t0;
+		ts.next_label = t0 + VM_TICK_EVERY_S;
+		sp.tick = boot_tick;
 		sp.tick_arg = &ts;
-		sp.tick_s = VM_TICK_EVERY_S;
+		sp.tick_s = b->first_output_s ? 1 : VM_TICK_EVERY_S;
 	}
 	/* a boot killed at its time limit is a verdict (a hang), not an error */
 	ret = spawn_start(&sp);
@@ -858,8 +888,13 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 	parse_console(text ? text : "", len, r);
 	r->wall = now_s() - t0;
 	r->timed_out = st.timed_out;
+	r->silent = ts.silent;
 	if (!r->has_result)
 		explain_boot(r, console_errno, status, errlog);
+	if (r->silent && !r->has_result) {
+		free(r->why);
+		r->why = xprintf("the kernel printed nothing in %d s", b->first_output_s);
+	}
 	free(text);
 out:
 	sbuf_release(&qout);
@@ -878,7 +913,7 @@ const char *vm_pick_accel(const char *want, const struct vm_boot *probe, char **
 {
 	struct vm_boot b = *probe;
 	struct vm_result r;
-	int fd, ok;
+	int fd, ok, silent;
 
 	*note = NULL;
 	if (strcmp(want, "auto"))
@@ -893,12 +928,20 @@ const char *vm_pick_accel(const char *want, const struct vm_boot *probe, char **
 	b.seconds = 1;
 	if (!b.timeout_s || b.timeout_s > KVM_PROBE_TIMEOUT)
 		b.timeout_s = KVM_PROBE_TIMEOUT;
-	ok = vm_run(&b, &r) == 0 && r.has_result;
+	if (b.timeout_s > KVM_PROBE_FIRST_OUTPUT_S)
+		b.first_output_s = KVM_PROBE_FIRST_OUTPUT_S;
+	ok = vm_run(&b, &r) == 0;
+	silent = r.silent;
+	ok = ok && r.has_result;
 	vm_result_release(&r);
 	unlink(b.console);
 	if (ok)
 		return "kvm";
-	*note = xprintf("a probe boot under KVM gave no result in %d s: TCG", b.timeout_s);
+	if (silent)
+		*note = xprintf("a probe boot under KVM printed nothing in %d s: TCG",
+				b.first_output_s);
+	else
+		*note = xprintf("a probe boot under KVM gave no result in %d s: TCG", b.timeout_s);
 	return "tcg";
 }
 

@@ -40,6 +40,7 @@ struct vm_boot {
 	const char *arch;	/* the tree's arch (x86_64, i386, arm64); NULL: x86_64 */
 	int seconds;		/* the reproducer's budget (ltsport.seconds) */
 	int timeout_s;		/* QEMU is killed after this */
+	int first_output_s;	/* ... or when the console is still empty then; 0: no such limit */
 	const char *label;	/* "6.1: repro before": the guest's ticks as progress; NULL: none */
 };
 
@@ -78,6 +79,7 @@ struct vm_result {
 	double init_at;		/* guest clock at /init, -1 if unknown */
 	double wall;		/* host seconds the boot took */
 	int timed_out;
+	int silent;		/* stopped at first_output_s: the console was empty */
 	int not_instrumented;	/* the kernel did not know the knobs */
 	char *why;		/* without a result: hang, panic, QEMU's exit */
 	char *tail;		/* the console's last lines, without a result */
