@@ -139,10 +139,12 @@ check: deps
 # the other trees of stable_trees.conf are reported absent, with where to get them.
 DEBIAN_TREES = 6.1 6.12
 
-run: deps ltsport
-	@for v in $(DEBIAN_TREES); do \
-		./ltsport trees import /usr/src/linux-source-$$v.tar.xz --into trees || exit 1; \
-	done
+run: deps
+	@$(MAKE) -s -j$(JOBS) ltsport
+	@# the imports at once: each tarball's xz is one thread
+	@pids=; for v in $(DEBIAN_TREES); do \
+		./ltsport trees import /usr/src/linux-source-$$v.tar.xz --into trees & pids="$$pids $$!"; \
+	done; rc=0; for p in $$pids; do wait $$p || rc=1; done; exit $$rc
 	@# ltsport run exits 1 when a tree needs a maintainer: a finding, shown in its report
 	./ltsport run; rc=$$?; \
 	if [ $$rc -eq 1 ]; then echo "ltsport: a tree needs a maintainer: see the report above"; \

