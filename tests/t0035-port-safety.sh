@@ -58,17 +58,19 @@ add_trees() {
 }
 
 # port_refused <tree> <series dir>: exit 2, the patch named, nothing written.
+# Each check says what failed.
 port_refused() {
-	canary_state >canary.before &&
+	canary_state >canary.before || { echo "canary_state failed"; return 1; }
 	run_ltsport port --series "$2" --tree "$1" &&
 	cat err &&
-	test "$(cat rc)" = 2 &&
+	{ test "$(cat rc)" = 2 || { echo "exit code $(cat rc), not 2"; return 1; }; } &&
 	grep -q "^ltsport: .*$2/0001-fix.patch:[0-9][0-9]*: " err &&
-	test "$(wc -l <err)" = 1 &&
+	{ test "$(wc -l <err)" = 1 || { echo "more than one line on stderr"; return 1; }; } &&
 	canary_state >canary.after && test_cmp_files canary.before canary.after &&
-	test ! -e backports/bad/"$1" &&
-	test -z "$(git -C "$1" for-each-ref refs/heads/ltsport)" &&
-	test -z "$(ls -A "$TRASH/tmp")"
+	{ test ! -e backports/bad/"$1" || { echo "backports/bad/$1 was written"; return 1; }; } &&
+	{ test -z "$(git -C "$1" for-each-ref refs/heads/ltsport)" ||
+		{ echo "a branch was made"; return 1; }; } &&
+	{ test -z "$(ls -A "$TRASH/tmp")" || { echo "left in TMPDIR:"; ls -la "$TRASH/tmp"; return 1; }; }
 }
 
 test_expect_success 'setup' '

@@ -225,6 +225,14 @@ test_expect_success 'spawn: the tick hook runs every tick_s while the child runs
 	grep -q "^ticks=0$" res
 '
 
+test_expect_success 'spawn: a child is stopped when ltsport dies by SIGKILL, no handler of ours running' '
+	rm -f cpid || return 1
+	"$HELPER" -- sh -c "echo \$\$ >cpid; exec sleep 30" >res 2>err &
+	hp=$! &&
+	wait_for cpid && kill -KILL $hp && { wait $hp; true; } &&
+	gone "$(cat cpid)"
+'
+
 test_expect_success 'spawn: a tick hook that asks to stop ends the child as its time limit would' '
 	"$HELPER" --tick 1 --tick-stop 2 -- sleep 30 >res &&
 	grep -q "^ret=0 code=143 signal=15 timed_out=1 " res &&

@@ -68,7 +68,7 @@ printf '[    0.000000] Linux version 6.1.0-fake\r\n'
 printf '[    0.612345] Run /init as init process\r\n'
 printf 'LTSPORT-GUEST kernel=6.1.0-fake\r\n'
 case "${FAKE_QEMU:-}" in
-hang) exec sleep 600 ;;
+hang) echo $$ >>"$FAKE_LOG.hung"; exec sleep 600 ;;
 panic) printf '[    0.700000] Kernel panic - not syncing: fake\r\n'; exit 0 ;;
 esac
 if [ -n "${FAKE_TICK:-}" ] && grep -q unfixed "$kernel"; then
@@ -337,9 +337,16 @@ test_expect_success 'absent trees are said so; a killed run leaves the last resu
 	grep -q "^gone: repro: tree absent, not booted$" out &&
 	lt repro --tree shipped --accel tcg && test "$(cat rc)" = 0 &&
 	cp backports/swap-race/shipped/repro.json kept.json &&
+	rm -f "$FAKE_LOG.hung" &&
 	{ FAKE_QEMU=hang timeout -s KILL 5 "$LTSPORT" repro --tree shipped --accel tcg \
 		--series "$TOP/series/swap-race" >/dev/null 2>&1; test $? = 137; } &&
-	test_cmp_files kept.json backports/swap-race/shipped/repro.json
+	test_cmp_files kept.json backports/swap-race/shipped/repro.json &&
+	# the QEMU of the killed run goes with it (SIGTERM on its parent'"'"'s death)
+	q=$(cat "$FAKE_LOG.hung") && n=0 &&
+	while kill -0 "$q" 2>/dev/null && ! grep -q "^[0-9]* (.*) Z" "/proc/$q/stat" 2>/dev/null; do
+		n=$((n + 1)) && test $n -lt 50 || { echo "QEMU $q still runs"; return 1; }
+		sleep 0.1
+	done
 '
 
 test_expect_success 'bad input: one error naming the option or the file, exit 2, no output' '

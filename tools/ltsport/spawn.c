@@ -375,8 +375,12 @@ static int move_fd(int fd, int target)
 	return dup2(fd, target);
 }
 
-/* Between fork and exec: async-signal-safe calls only. */
-static void child(const struct spawn *sp, int in, int out, int log, int report)
+/*
+ * Between fork and exec: async-signal-safe calls only. The child gets
+ * SIGTERM when ltsport dies, even by SIGKILL (no handler of ours runs
+ * then): a QEMU or make is not left behind.
+ */
+static void child(const struct spawn *sp, pid_t parent, int in, int out, int log, int report)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -392,6 +396,9 @@ static void child(const struct spawn *sp, int in, int out, int log, int report)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(128 + SIGTERM);
 	if ((in >= 0 && move_fd(in, 0) < 0) || move_fd(out >= 0 ? out : log, 1) < 0 ||
 	    move_fd(log, 2) < 0)
 		child_report(report, 1);
@@ -436,6 +443,7 @@ int spawn_start(struct spawn *sp)
 	const char *logname = sp->log ? sp->log : "/dev/null";
 	ssize_t n = 0;
 	int ret = -1, tracked_ok = 0;
+	pid_t parent;
 	sigset_t old;
 
 	sp->pid = -1;
@@ -457,9 +465,10 @@ int spawn_start(struct spawn *sp)
 		goto out;
 	}
 	spawn_hold_signals(&old);
+	parent = getpid();
 	sp->pid = fork();
 	if (!sp->pid)
-		child(sp, in, outp[1], log, rep[1]);
+		child(sp, parent, in, outp[1], log, rep[1]);
 	if (sp->pid > 0) {
 		setpgid(sp->pid, sp->pid);
 		tracked_ok = track(sp->pid, sp->grace_s) == 0;
