@@ -81,14 +81,14 @@ test_expect_success 'another tree content: spatch runs' '
 '
 
 test_expect_success 'port twice: the patch mode is taken from the cache, the same patches' '
-	: >"$TRASH/spatch.calls" &&
+	rm -rf "$CACHE" && : >"$TRASH/spatch.calls" &&
 	run_ltsport port --series "$TOP/series/swap-race" --backports p1 && test "$(cat rc)" = 0 &&
-	test "$(calls)" -ge 1 &&
+	grep -q " -D patch " "$TRASH/spatch.calls" &&
 	git -C base branch -m ltsport/swap-race/6.1 first &&
 	: >"$TRASH/spatch.calls" &&
 	run_ltsport port --series "$TOP/series/swap-race" --backports p2 && test "$(cat rc)" = 0 &&
 	test "$(calls)" = 0 &&
-	# the commit id and, without upstream's mail, the date are the run's own
+	# the commit id and, without the upstream mail, the date are of the run
 	for p in p1/swap-race/6.1/000[1-9]-*.patch; do
 		sed "1d; /^Date: /d" "$p" >a && sed "1d; /^Date: /d" "p2/swap-race/6.1/${p##*/}" >b &&
 		test_cmp_files a b || return 1
@@ -106,6 +106,29 @@ test_expect_success 'a cache that cannot be made: said once, the status is the s
 	LTSPORT_CACHE_DIR="$TRASH/notadir/sub" st b9 && test "$(calls)" -ge 2 &&
 	test "$(grep -c "spatch results are not cached in this run: .*notadir.*: Not a directory" err)" = 1 &&
 	test "$(wc -l <err)" = 1 && grep -q "^6.1  *missing" out
+'
+
+# A spatch that gives up on mm/memory.c at its --timeout, as the real one
+# says it (on stderr, exit 0): nothing it printed or left counts.
+mkdir -p "$TRASH/slow"
+cat >"$TRASH/slow/spatch" <<'EOF'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	[ "$1" = --dir ] && dir=$2
+	shift
+done
+echo "EXN: Coccinelle_modules.Common.Timeout in $dir/mm/memory.c" >&2
+exit 0
+EOF
+chmod +x "$TRASH/slow/spatch"
+
+test_expect_success 'a file spatch gave up on at its --timeout: no verdict from it, said, not cached' '
+	n=$(find "$CACHE" -type f | wc -l) &&
+	PATH="$TRASH/slow:$PATH" run_ltsport status --series "$TOP/series/swap-race" --backports b10 &&
+	cat out err &&
+	grep -q "spatch -D report with .*13ddaf26be32.cocci gave up on mm/memory.c at its --timeout of 240 s" err &&
+	! grep -q "^6.1  *\\(missing\\|fixed\\|not affected\\)" out &&
+	test "$(find "$CACHE" -type f | wc -l)" = "$n"
 '
 
 test_done

@@ -21,6 +21,31 @@
 #include "spcache.h"
 
 #define SPATCH_TIMEOUT 300
+#define SPATCH_FILE_TIMEOUT "240"	/* spatch's own limit per file */
+
+/*
+ * spatch says "EXN: ...Common.Timeout in <file>" on stderr and goes on,
+ * exit 0: *file (to be freed) is the one it gave up on, under dir.
+ */
+static int spatch_gave_up(const char *log, const char *dir, char **file)
+{
+	const char *mark = "Common.Timeout in ", *at, *name;
+	char *text = NULL;
+	size_t n = strlen(dir);
+
+	*file = NULL;
+	if (read_file_quiet(log, &text))
+		return 0;
+	at = strstr(text, mark);
+	if (at) {
+		name = at + strlen(mark);
+		if (!strncmp(name, dir, n) && name[n] == '/')
+			name += n + 1;
+		*file = xstrndup(name, strcspn(name, "\n"));
+	}
+	free(text);
+	return at != NULL;
+}
 
 static int spatch_ran_clean(const char *log, const struct spawn_result *res)
 {
@@ -39,10 +64,10 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 	char *log = path_join(sc->top, "spatch.log");
 	const char *const argv[] = {
 		"spatch", "--sp-file", rule, "-D", mode, "--very-quiet",
-		"--no-includes", "--include-headers", "--timeout", "240",
+		"--no-includes", "--include-headers", "--timeout", SPATCH_FILE_TIMEOUT,
 		"--dir", sc->dir, in_place ? "--in-place" : NULL, NULL,
 	};
-	char key[SPCACHE_KEYSZ + 1];
+	char key[SPCACHE_KEYSZ + 1], *file = NULL;
 	int cached = !spcache_key(rule, mode, in_place, sc, key), ret;
 
 	memset(res, 0, sizeof(*res));
@@ -58,6 +83,11 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 		ret = error("spatch -D %s with %s failed (exit %d): %.400s", mode, rule,
 			    res->status, text ? text : "");
 		free(text);
+	} else if (!ret && spatch_gave_up(log, sc->dir, &file)) {
+		/* exit 0, but a file it gave up on is one it neither reported nor changed */
+		ret = error("spatch -D %s with %s gave up on %s at its --timeout of %s s", mode,
+			    rule, file, SPATCH_FILE_TIMEOUT);
+		free(file);
 	}
 	/* a diff names the scratch copy: only a report's output is kept */
 	if (!ret && cached && spatch_ran_clean(log, res))
