@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <git2.h>
 
 #include "util.h"
@@ -24,18 +23,21 @@
 #define SPATCH_FILE_TIMEOUT "240"	/* spatch's own limit per file */
 
 /*
- * spatch says "EXN: ...Common.Timeout in <file>" on stderr and goes on,
- * exit 0: *file (to be freed) is the one it gave up on, under dir.
+ * What spatch said on stderr after exit 0: *clean when nothing, and *file
+ * (to be freed) when it gave up on a file at its --timeout ("EXN:
+ * ...Common.Timeout in <file>"), the path under dir.
  */
-static int spatch_gave_up(const char *log, const char *dir, char **file)
+static void spatch_stderr(const char *log, const char *dir, int *clean, char **file)
 {
 	const char *mark = "Common.Timeout in ", *at, *name;
 	char *text = NULL;
 	size_t n = strlen(dir);
 
+	*clean = 0;
 	*file = NULL;
 	if (read_file_quiet(log, &text))
-		return 0;
+		return;
+	*clean = !*text;
 	at = strstr(text, mark);
 	if (at) {
 		name = at + strlen(mark);
@@ -44,14 +46,6 @@ static int spatch_gave_up(const char *log, const char *dir, char **file)
 		*file = xstrndup(name, strcspn(name, "\n"));
 	}
 	free(text);
-	return at != NULL;
-}
-
-static int spatch_ran_clean(const char *log, const struct spawn_result *res)
-{
-	struct stat st;
-
-	return !res->status && !res->timed_out && !stat(log, &st) && st.st_size == 0;
 }
 
 /*
@@ -68,7 +62,7 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 		"--dir", sc->dir, in_place ? "--in-place" : NULL, NULL,
 	};
 	char key[SPCACHE_KEYSZ + 1], *file = NULL;
-	int cached = !spcache_key(rule, mode, in_place, sc, key), ret;
+	int cached = !spcache_key(rule, mode, in_place, sc, key), clean = 0, ret;
 
 	memset(res, 0, sizeof(*res));
 	if (cached && spcache_load(key, sc, &res->out)) {
@@ -83,14 +77,16 @@ static int run_spatch(struct scratch *sc, const char *rule, const char *mode,
 		ret = error("spatch -D %s with %s failed (exit %d): %.400s", mode, rule,
 			    res->status, text ? text : "");
 		free(text);
-	} else if (!ret && spatch_gave_up(log, sc->dir, &file)) {
-		/* exit 0, but a file it gave up on is one it neither reported nor changed */
+	} else if (!ret) {
+		spatch_stderr(log, sc->dir, &clean, &file);
+	}
+	/* exit 0, but a file it gave up on is one it neither reported nor changed */
+	if (file)
 		ret = error("spatch -D %s with %s gave up on %s at its --timeout of %s s", mode,
 			    rule, file, SPATCH_FILE_TIMEOUT);
-		free(file);
-	}
+	free(file);
 	/* a diff names the scratch copy: only a report's output is kept */
-	if (!ret && cached && spatch_ran_clean(log, res))
+	if (!ret && cached && clean)
 		spcache_store(key, sc, in_place ? NULL : res->out);
 	free(log);
 	return ret;

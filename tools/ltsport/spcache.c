@@ -60,10 +60,10 @@ int spcache_key(const char *rule, const char *mode, int in_place, const struct s
 {
 	struct inputs in;
 	const char *home;
-	char *text = NULL, *iso;
-	size_t len, i;
+	char *iso;
+	size_t i;
 
-	if (cache_off() || !path_exists(rule) || read_file(rule, &text, &len) < 0)
+	if (cache_off())
 		return -1;
 	inputs_init(&in);
 	inputs_add(&in, "cache", "spatch 1");
@@ -74,7 +74,7 @@ int spcache_key(const char *rule, const char *mode, int in_place, const struct s
 	inputs_add(&in, "COCCINELLE_HOME", home);
 	inputs_add_file(&in, "standard.iso", iso);
 	free(iso);
-	inputs_add_blob(&in, "rule", text, len);
+	inputs_add_file(&in, "rule", rule);
 	inputs_add(&in, "mode", mode);
 	inputs_add(&in, "in-place", in_place ? "yes" : "no");
 	for (i = 0; i < sc->nr; i++) {
@@ -87,7 +87,6 @@ int spcache_key(const char *rule, const char *mode, int in_place, const struct s
 			inputs_add(&in, k, "absent");
 		free(k);
 	}
-	free(text);
 	return inputs_final(&in, key);
 }
 

@@ -11,7 +11,7 @@ struct scratch;
 /*
  * The key of one spatch run: the spatch on PATH, the rule's text, the mode
  * and every file of the scratch copy (path, mode, content). -1 when the
- * cache is off (LTSPORT_SPATCH_CACHE=0) or the rule cannot be read.
+ * cache is off (LTSPORT_SPATCH_CACHE=0).
  */
 int spcache_key(const char *rule, const char *mode, int in_place, const struct scratch *sc,
 		char key[SPCACHE_KEYSZ + 1]);

@@ -891,10 +891,6 @@ int vm_run(const struct vm_boot *b, struct vm_result *r)
 	r->silent = ts.silent;
 	if (!r->has_result)
 		explain_boot(r, console_errno, status, errlog);
-	if (r->silent && !r->has_result) {
-		free(r->why);
-		r->why = xprintf("the kernel printed nothing in %d s", b->first_output_s);
-	}
 	free(text);
 out:
 	sbuf_release(&qout);
@@ -930,9 +926,8 @@ const char *vm_pick_accel(const char *want, const struct vm_boot *probe, char **
 		b.timeout_s = KVM_PROBE_TIMEOUT;
 	if (b.timeout_s > KVM_PROBE_FIRST_OUTPUT_S)
 		b.first_output_s = KVM_PROBE_FIRST_OUTPUT_S;
-	ok = vm_run(&b, &r) == 0;
+	ok = vm_run(&b, &r) == 0 && r.has_result;
 	silent = r.silent;
-	ok = ok && r.has_result;
 	vm_result_release(&r);
 	unlink(b.console);
 	if (ok)
